@@ -1,0 +1,3 @@
+//! haven: an anonymous harm-reduction support bot. See ARCHITECTURE.md for the map.
+
+pub mod text;

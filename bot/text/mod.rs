@@ -1,0 +1,7 @@
+//! Text utilities shared by triage, flows, referrals and channels: folding, tokens, SMS segments.
+
+pub mod fold;
+pub mod segments;
+
+pub use fold::{Folded, fold, tokens};
+pub use segments::{Encoding, Segments, segments, split_for_sms};
