@@ -4,3 +4,12 @@ pub mod lang;
 pub mod text;
 
 pub use lang::Lang;
+pub mod check;
+pub mod conversations;
+pub mod engine;
+pub mod flows;
+pub mod locales;
+pub mod problem;
+pub mod runtime;
+pub mod store;
+pub mod triage;

@@ -1,0 +1,163 @@
+//! `haven chat`: talk to haven in the terminal as one anonymous person, no network, no
+//! credentials. `--json` reads one message per line and writes one JSON object per line, the
+//! contract other tools and tests use (PRODUCT.md, Command line).
+
+use std::io::{BufRead, Write};
+use std::sync::Arc;
+
+use haven::engine::{Channel, Content, Ctx, Reply};
+use haven::runtime::{DEFAULT_SESSION_TTL_SECS, Haven, now};
+use haven::store::{Keys, MemoryStore, SledStore, Store};
+use serde::Serialize;
+
+use super::{Paths, load_engine};
+
+pub struct ChatArgs {
+    pub json: bool,
+    pub ephemeral: bool,
+    pub user: String,
+    pub channel: Channel,
+}
+
+#[derive(Serialize)]
+struct JsonLine<'a> {
+    #[serde(rename = "in")]
+    input: &'a str,
+    intent: &'a str,
+    lang: &'a str,
+    flow: Option<&'a str>,
+    step: Option<&'a str>,
+    replies: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    buttons: Vec<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    warning: Option<&'a str>,
+}
+
+pub fn run(paths: &Paths, args: ChatArgs) -> anyhow::Result<()> {
+    let engine = Arc::new(load_engine(paths)?);
+    let (store, keys): (Arc<dyn Store>, Keys) = if args.ephemeral {
+        (Arc::new(MemoryStore::new()), Keys::random()?)
+    } else {
+        let secret = std::env::var("HAVEN_SECRET").ok();
+        let keys = Keys::from_env_or_file(secret.as_deref(), &paths.data)?;
+        (Arc::new(SledStore::open(&paths.data)?), keys)
+    };
+    let haven = Haven::new(engine, store.clone(), keys, ttl_from_env()?);
+    let ctx = Ctx::default();
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if !args.json {
+        writeln!(
+            out,
+            "haven chat: you are an anonymous person texting haven ({}). Ctrl-D to quit.",
+            args.channel.as_str()
+        )?;
+        writeln!(
+            out,
+            "Try: \"my friend won't wake up\", \"how do I use narcan\", \"donde consigo jeringas\", \"STOP\".\n"
+        )?;
+    }
+    let mut buf = Vec::new();
+    loop {
+        if !args.json {
+            write!(out, "you> ")?;
+            out.flush()?;
+        }
+        buf.clear();
+        if input.read_until(b'\n', &mut buf)? == 0 {
+            break;
+        }
+        while buf.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+            buf.pop();
+        }
+        // Invalid UTF-8 is read with replacement characters and answered, never refused: the
+        // person may be in a hurry on a broken keyboard.
+        let (text, warning) = match std::str::from_utf8(&buf) {
+            Ok(s) => (s.to_owned(), None),
+            Err(_) => (
+                String::from_utf8_lossy(&buf).into_owned(),
+                Some("input was not valid UTF-8; invalid bytes were replaced"),
+            ),
+        };
+        let handled = haven.handle(args.channel, &args.user, Content::Text(&text), now(), &ctx)?;
+        let o = &handled.outcome;
+        if args.json {
+            let line = JsonLine {
+                input: &text,
+                intent: &o.intent,
+                lang: o.session.lang.code(),
+                flow: o.session.flow.as_deref(),
+                step: o.session.step.as_deref(),
+                replies: o
+                    .replies
+                    .iter()
+                    .map(|r| r.for_channel(args.channel))
+                    .collect(),
+                buttons: if args.channel.has_buttons() {
+                    o.replies.iter().map(|r| r.choices.clone()).collect()
+                } else {
+                    Vec::new()
+                },
+                warning,
+            };
+            serde_json::to_writer(&mut out, &line)?;
+            writeln!(out)?;
+            out.flush()?;
+        } else {
+            if let Some(w) = warning {
+                writeln!(out, "({w})")?;
+            }
+            if o.replies.is_empty() {
+                writeln!(out, "haven> (no reply)")?;
+            }
+            for r in &o.replies {
+                writeln!(
+                    out,
+                    "haven> {}",
+                    render_terminal(r, args.channel).replace('\n', "\n       ")
+                )?;
+            }
+            writeln!(out)?;
+        }
+    }
+    store.flush()?;
+    Ok(())
+}
+
+/// How a reply looks in the terminal: SMS shows numbered lines, button channels show buttons.
+fn render_terminal(r: &Reply, channel: Channel) -> String {
+    if channel.has_buttons() && !r.choices.is_empty() {
+        let buttons: Vec<String> = r
+            .choices
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("[{} {c}]", i + 1))
+            .collect();
+        format!("{}\n{}", r.text, buttons.join(" "))
+    } else {
+        r.plain()
+    }
+}
+
+/// `HAVEN_SESSION_TTL` in seconds or with a unit (`24h`), default 24 hours.
+pub fn ttl_from_env() -> anyhow::Result<i64> {
+    match std::env::var("HAVEN_SESSION_TTL") {
+        Err(_) => Ok(DEFAULT_SESSION_TTL_SECS),
+        Ok(v) => {
+            let secs = v
+                .parse::<i64>()
+                .ok()
+                .or_else(|| haven::conversations::parse_duration(&v))
+                .filter(|s| *s > 0)
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "HAVEN_SESSION_TTL: `{v}` is not a duration (e.g. 86400, 24h, 90m)"
+                    )
+                })?;
+            Ok(secs)
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! `haven check`: every problem as `file:line:col: message`, then the SMS segment table.
+
+use haven::check::check;
+
+use super::Paths;
+
+/// Returns whether the flows and texts are clean.
+pub fn run(paths: &Paths, quiet: bool) -> anyhow::Result<bool> {
+    let report = check(&paths.flows, &paths.locales);
+    for p in &report.problems {
+        println!("{p}");
+    }
+    if !quiet {
+        println!();
+        println!("SMS segments per text (GSM-7: 160, or 153 per part; UCS-2: 70, or 67 per part):");
+        println!(
+            "{:<36} {:<4} {:<6} {:>6} {:>9} {:>7}",
+            "text", "lang", "enc", "units", "segments", "budget"
+        );
+        for s in &report.segments {
+            let flag = if s.segments as u32 > s.budget {
+                "  OVER"
+            } else {
+                ""
+            };
+            println!(
+                "{:<36} {:<4} {:<6} {:>6} {:>9} {:>7}{flag}",
+                s.key,
+                s.lang.code(),
+                s.encoding.to_string(),
+                s.units,
+                s.segments,
+                s.budget
+            );
+        }
+    }
+    let n = report.problems.len();
+    if n == 0 {
+        println!(
+            "\nok: {} and {} are valid",
+            paths.flows.display(),
+            paths.locales.display()
+        );
+    } else {
+        println!("\n{n} problem{}", if n == 1 { "" } else { "s" });
+    }
+    Ok(n == 0)
+}

@@ -1,0 +1,578 @@
+//! The conversation engine: `(session, message) -> (session', replies, effects)`, with no I/O.
+//!
+//! The engine holds the validated flows, the texts and the triage matchers, all immutable after
+//! loading. `handle` takes a session by value and returns the new one; it never reads a clock
+//! (the time is in the input), never touches the store or the network, and never sees an
+//! address: the runtime looks up the session by pseudonym and carries out the effects.
+
+pub mod refer;
+pub mod reply;
+pub mod session;
+
+use std::path::Path;
+
+use crate::Lang;
+use crate::flows::actions::handoff::Priority;
+use crate::flows::routers::capture::find_zip;
+use crate::flows::{CaptureKind, FlowSet, Router, Target};
+use crate::locales::Texts;
+use crate::problem::Problem;
+use crate::text::{Folded, fold};
+use crate::triage::{Classified, Keyword, Prepared, Triage, detect};
+pub use reply::{Channel, Reply};
+pub use session::{HandoffState, Session};
+
+/// Texts the engine itself says, which every locale must have.
+pub const TEXTS: &[&str] = &[
+    "optout-confirm",
+    "optin-confirm",
+    "help-info",
+    "not-understood",
+    "handoff-left",
+    "handoff-emergency-alerted",
+];
+
+/// Words that take a person out of a counselor queue back to the bot (whole message, folded).
+pub const LEAVE_HANDOFF: &[&str] = &[
+    "menu",
+    "bot",
+    "back to bot",
+    "salir",
+    "volver",
+    "menu principal",
+];
+
+/// An upper bound on steps run for one message; `check` refuses loops that never wait, so this
+/// only guards against a bug.
+const MAX_STEPS_PER_MESSAGE: usize = 64;
+
+#[derive(Debug)]
+pub struct Engine {
+    pub flows: FlowSet,
+    pub texts: Texts,
+    pub triage: Triage,
+}
+
+/// One incoming message, as the engine sees it.
+#[derive(Clone, Debug)]
+pub struct Input<'a> {
+    pub content: Content<'a>,
+    /// Unix seconds.
+    pub now: i64,
+    pub channel: Channel,
+}
+
+#[derive(Clone, Debug)]
+pub enum Content<'a> {
+    Text(&'a str),
+    /// A shared location pin (Telegram).
+    Location {
+        lat: f64,
+        lon: f64,
+    },
+}
+
+/// Whether a counselor can take a handoff now. Decided by the handoff module at the edge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Availability {
+    Available,
+    /// No counselor service is configured.
+    #[default]
+    NoService,
+    OutOfHours,
+}
+
+/// Read-only context from the edges: what the engine may know about the world for this message.
+#[derive(Default)]
+pub struct Ctx<'a> {
+    pub counselors: Availability,
+    pub referrals: Option<&'a dyn refer::Referrals>,
+}
+
+/// Work for the runtime after a message.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// Delete everything about the person and keep the opt-out marker.
+    OptOut,
+    /// Remove the opt-out marker.
+    OptIn,
+    /// Open a counselor ticket.
+    Handoff { priority: Priority, reason: String },
+    /// Pass the person's message to the counselor of their open ticket.
+    Relay { text: String },
+    /// An emergency during an open handoff: raise the ticket to urgent and alert the counselor.
+    HandoffEmergency { text: String },
+    /// The person left the queue; close their ticket.
+    LeaveHandoff,
+}
+
+/// The result of one message.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    pub session: Session,
+    pub replies: Vec<Reply>,
+    pub effects: Vec<Effect>,
+    pub intent: String,
+}
+
+impl Engine {
+    /// Loads flows and texts and validates them together; refuses any problem.
+    pub fn load(flows_dir: &Path, locales_dir: &Path) -> Result<Engine, Vec<Problem>> {
+        let report = crate::check::check(flows_dir, locales_dir);
+        if !report.problems.is_empty() {
+            return Err(report.problems);
+        }
+        match report.engine {
+            Some(e) => Ok(e),
+            None => Err(vec![Problem::new(flows_dir, 0, 0, "no usable flows")]),
+        }
+    }
+
+    /// Builds an engine from already validated parts.
+    pub fn from_parts(flows: FlowSet, texts: Texts) -> Engine {
+        let triage = Triage::new(&flows);
+        Engine {
+            flows,
+            texts,
+            triage,
+        }
+    }
+
+    /// Classifies a message without any session, as the triage corpus test does.
+    pub fn classify(&self, text: &str) -> (Classified, Prepared) {
+        let prepared = self.triage.prepare(text);
+        (self.triage.classify(&self.flows, &prepared), prepared)
+    }
+
+    /// The intent id of a classification.
+    pub fn intent_of(&self, c: &Classified) -> String {
+        c.intent(&self.flows).to_owned()
+    }
+
+    /// Handles one message.
+    pub fn handle(&self, mut session: Session, input: &Input, ctx: &Ctx) -> Outcome {
+        session.last_seen = input.now;
+        session.turns = session.turns.saturating_add(1);
+        let raw_text = match &input.content {
+            Content::Text(t) => *t,
+            Content::Location { .. } => "",
+        };
+        let (cls, prepared) = self.classify(raw_text);
+        let intent = self.intent_of(&cls);
+        self.update_language(&mut session, raw_text, &prepared, &cls);
+        let mut ex = Exec {
+            engine: self,
+            ctx,
+            input,
+            session,
+            replies: Vec::new(),
+            effects: Vec::new(),
+            ended: false,
+            steps_run: 0,
+        };
+        ex.dispatch(&cls, &prepared, raw_text);
+        Outcome {
+            session: ex.session,
+            replies: ex.replies,
+            effects: ex.effects,
+            intent,
+        }
+    }
+
+    fn update_language(
+        &self,
+        session: &mut Session,
+        raw: &str,
+        prepared: &Prepared,
+        cls: &Classified,
+    ) {
+        if session.lang_chosen {
+            return;
+        }
+        // Early messages decide; later a single word ("ok", "si") should not flip the language.
+        let early = session.turns <= 3;
+        match detect::detect_with_margin(raw, &prepared.folded) {
+            // Switch when the evidence is clear, early on, or when the words that matched a
+            // trigger were written for the same language ("hola" later in a chat).
+            Some((lang, margin)) if early || margin >= 2 || cls.lang_hint == Some(lang) => {
+                session.lang = lang
+            }
+            Some(_) => {}
+            None => {
+                if let (true, Some(hint)) = (early, cls.lang_hint) {
+                    session.lang = hint;
+                }
+            }
+        }
+    }
+
+    /// The label texts of a choice in every language, folded, so answers in either match.
+    fn folded_labels(&self, key: &str) -> Vec<Folded> {
+        Lang::ALL
+            .iter()
+            .map(|&l| fold(&self.texts.render(l, key, &[])))
+            .collect()
+    }
+}
+
+/// The state of handling one message: the engine, the session being changed, and what has been
+/// said and decided so far. Actions run against this.
+pub struct Exec<'a> {
+    pub engine: &'a Engine,
+    pub ctx: &'a Ctx<'a>,
+    pub input: &'a Input<'a>,
+    pub session: Session,
+    pub replies: Vec<Reply>,
+    pub effects: Vec<Effect>,
+    ended: bool,
+    steps_run: usize,
+}
+
+impl Exec<'_> {
+    /// Says the text `key` in the person's language with the session's variables.
+    pub fn say(&mut self, key: &str) {
+        let args: Vec<(&str, &str)> = self
+            .session
+            .vars
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let text = self.engine.texts.render(self.session.lang, key, &args);
+        self.say_text(text);
+    }
+
+    /// Says a text rendered elsewhere (referral lists).
+    pub fn say_text(&mut self, text: String) {
+        if !text.trim().is_empty() {
+            self.replies.push(Reply::text(text));
+        }
+    }
+
+    /// Renders `key` with extra arguments, without saying it.
+    pub fn render(&self, key: &str, args: &[(&str, &str)]) -> String {
+        self.engine.texts.render(self.session.lang, key, args)
+    }
+
+    /// Ends the current flow after this step.
+    pub fn end_flow(&mut self) {
+        self.ended = true;
+    }
+
+    /// The `handoff` action.
+    pub fn handoff(&mut self, priority: Priority, reason: &str) {
+        if self.session.handoff.is_some() {
+            return;
+        }
+        match self.ctx.counselors {
+            Availability::Available => {
+                self.effects.push(Effect::Handoff {
+                    priority,
+                    reason: reason.to_owned(),
+                });
+                // The runtime fills in the ticket number once the ticket exists.
+                self.session.handoff = Some(HandoffState {
+                    ticket: 0,
+                    assigned: false,
+                });
+                self.say("handoff-queued");
+            }
+            Availability::NoService | Availability::OutOfHours => self.say("handoff-unavailable"),
+        }
+    }
+
+    fn dispatch(&mut self, cls: &Classified, prepared: &Prepared, raw_text: &str) {
+        let flows = &self.engine.flows;
+        // An opted-out person gets nothing until they opt back in.
+        if self.session.opted_out {
+            if cls.keyword == Some(Keyword::Start) {
+                self.session.opted_out = false;
+                self.effects.push(Effect::OptIn);
+                self.say("optin-confirm");
+                self.start_fallback();
+            }
+            return;
+        }
+        match cls.keyword {
+            Some(Keyword::Stop) => {
+                let lang = self.session.lang;
+                self.session = Session {
+                    lang,
+                    opted_out: true,
+                    last_seen: self.input.now,
+                    ..Session::default()
+                };
+                self.effects.push(Effect::OptOut);
+                self.say("optout-confirm");
+                return;
+            }
+            Some(Keyword::Help) => {
+                // The compliance text; the conversation stays where it was.
+                self.say("help-info");
+                return;
+            }
+            Some(Keyword::Start) => {
+                if self.session.handoff.is_none() {
+                    self.start_fallback_greeting();
+                    return;
+                }
+            }
+            None => {}
+        }
+        let trigger = cls.trigger.map(|t| &flows.triggers[t]);
+
+        if self.session.handoff.is_some() {
+            if let Some(ti) = cls
+                .trigger
+                .filter(|&t| flows.triggers[t].intent == "emergency")
+            {
+                self.effects.push(Effect::HandoffEmergency {
+                    text: clean_for_relay(raw_text),
+                });
+                self.start_trigger(ti);
+                self.say("handoff-emergency-alerted");
+                return;
+            }
+            if LEAVE_HANDOFF.contains(&prepared.folded.as_str()) {
+                self.session.handoff = None;
+                self.effects.push(Effect::LeaveHandoff);
+                self.say("handoff-left");
+                self.start_fallback();
+                return;
+            }
+            let text = match &self.input.content {
+                Content::Text(t) => clean_for_relay(t),
+                Content::Location { .. } => String::new(),
+            };
+            if !text.is_empty() {
+                self.effects.push(Effect::Relay { text });
+            }
+            return;
+        }
+
+        let waiting = self.waiting_step();
+        if let Some(t) = trigger {
+            let same_flow = waiting.is_some_and(|(fi, _)| fi == t.flow);
+            if t.urgent && !same_flow {
+                self.start_trigger(cls.trigger.expect("trigger"));
+                return;
+            }
+        }
+        if let Some((fi, si)) = waiting {
+            if let Some(target) = self.answer(fi, si, prepared) {
+                self.go(fi, target);
+                return;
+            }
+            let interruptible = flows.flows[fi].interruptible;
+            if let Some(t) = trigger {
+                if interruptible || t.urgent {
+                    self.start_trigger(cls.trigger.expect("trigger"));
+                    return;
+                }
+            }
+            self.not_understood(fi, si);
+            return;
+        }
+        match cls.trigger {
+            Some(t) => self.start_trigger(t),
+            None => self.start_fallback(),
+        }
+    }
+
+    /// The flow and step the session waits at, if it still exists in the loaded flows.
+    fn waiting_step(&self) -> Option<(usize, usize)> {
+        let (flow, step) = (self.session.flow.as_deref()?, self.session.step.as_deref()?);
+        let (fi, f) = self.engine.flows.flow(flow)?;
+        let si = f.step(step)?;
+        f.steps[si].router.waits().then_some((fi, si))
+    }
+
+    /// Tries the person's message as an answer to the waiting step.
+    fn answer(&mut self, fi: usize, si: usize, prepared: &Prepared) -> Option<Target> {
+        let engine = self.engine;
+        let step = &engine.flows.flows[fi].steps[si];
+        match &step.router {
+            Router::Choices(c) => {
+                let i = c.pick(&prepared.folded, |i| {
+                    engine.folded_labels(&c.choices[i].label)
+                })?;
+                for (k, v) in &c.choices[i].set {
+                    self.session.vars.insert(k.clone(), v.clone());
+                }
+                Some(c.choices[i].target)
+            }
+            Router::Capture(cap) => {
+                let value = match (&cap.kind, &self.input.content) {
+                    (CaptureKind::Location, Content::Location { lat, lon }) => {
+                        Some(format!("{lat:.5},{lon:.5}"))
+                    }
+                    (_, Content::Location { .. }) => None,
+                    (kind, Content::Text(t)) => capture_value(kind, t, &prepared.folded, self.ctx),
+                }?;
+                self.session.vars.insert(cap.var.clone(), value);
+                Some(cap.target)
+            }
+            _ => None,
+        }
+    }
+
+    /// The waiting step did not understand and nothing else matched: say so and ask again.
+    fn not_understood(&mut self, fi: usize, si: usize) {
+        let engine = self.engine;
+        let step = &engine.flows.flows[fi].steps[si];
+        match &step.router {
+            Router::Choices(c) => {
+                if let Some(t) = c.otherwise {
+                    self.go(fi, t);
+                    return;
+                }
+                self.say("not-understood");
+                self.attach_choices(fi, si);
+            }
+            Router::Capture(cap) => self.say(&cap.invalid.clone()),
+            _ => {}
+        }
+    }
+
+    fn start_trigger(&mut self, ti: usize) {
+        let t = &self.engine.flows.triggers[ti];
+        for (k, v) in &t.set {
+            self.session.vars.insert(k.clone(), v.clone());
+        }
+        self.run_from(t.flow, t.start);
+    }
+
+    fn start_fallback(&mut self) {
+        if let Some(t) = self.engine.flows.fallback() {
+            self.run_from(t.flow, t.start);
+        }
+    }
+
+    /// START when not opted out: the greeting, if a flow declares one, else the fallback.
+    fn start_fallback_greeting(&mut self) {
+        match self.engine.flows.trigger_for("greeting") {
+            Some(t) => self.run_from(t.flow, t.start),
+            None => self.start_fallback(),
+        }
+    }
+
+    fn go(&mut self, fi: usize, target: Target) {
+        match target {
+            Target::Step(s) => self.run_from(fi, s),
+            Target::Flow { flow, step } => self.run_from(flow, step),
+            Target::End => self.leave_flow(),
+        }
+    }
+
+    fn leave_flow(&mut self) {
+        self.session.flow = None;
+        self.session.step = None;
+    }
+
+    /// Runs steps from `(fi, si)` until one waits or the flow ends.
+    fn run_from(&mut self, mut fi: usize, mut si: usize) {
+        let engine = self.engine;
+        loop {
+            self.steps_run += 1;
+            if self.steps_run > MAX_STEPS_PER_MESSAGE {
+                self.leave_flow();
+                return;
+            }
+            let flow = &engine.flows.flows[fi];
+            let step = &flow.steps[si];
+            self.session.flow = Some(flow.id.clone());
+            self.session.step = Some(step.id.clone());
+            self.ended = false;
+            for action in &step.actions {
+                action.run(self);
+                if self.ended {
+                    break;
+                }
+            }
+            if self.ended {
+                self.ended = false;
+                self.leave_flow();
+                return;
+            }
+            let next = match &step.router {
+                Router::End => {
+                    self.leave_flow();
+                    return;
+                }
+                Router::Next(t) => *t,
+                Router::Branch(b) => {
+                    // Branches may also test the session's language as the variable `lang`.
+                    let mut vars = self.session.vars.clone();
+                    vars.insert("lang".into(), self.session.lang.code().into());
+                    b.decide(&vars)
+                }
+                Router::Choices(_) => {
+                    self.attach_choices(fi, si);
+                    return;
+                }
+                Router::Capture(_) => return,
+            };
+            match next {
+                Target::Step(s) => si = s,
+                Target::Flow { flow, step } => {
+                    fi = flow;
+                    si = step;
+                }
+                Target::End => {
+                    self.leave_flow();
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Puts the choices of a step on the last reply (or on an empty one if the step said nothing).
+    fn attach_choices(&mut self, fi: usize, si: usize) {
+        let engine = self.engine;
+        let Router::Choices(c) = &engine.flows.flows[fi].steps[si].router else {
+            return;
+        };
+        let labels: Vec<String> = c
+            .choices
+            .iter()
+            .map(|ch| self.render(&ch.label, &[]))
+            .collect();
+        match self.replies.last_mut() {
+            Some(r) if r.choices.is_empty() => r.choices = labels,
+            _ => self.replies.push(Reply {
+                text: String::new(),
+                choices: labels,
+            }),
+        }
+    }
+}
+
+/// The value a capture keeps, if the answer is valid for its kind.
+fn capture_value(kind: &CaptureKind, raw: &str, folded: &Folded, ctx: &Ctx) -> Option<String> {
+    match kind {
+        CaptureKind::Text => {
+            let t = clean_for_relay(raw);
+            (!t.is_empty()).then_some(t)
+        }
+        CaptureKind::Number => {
+            let mut words = folded.words();
+            let w = words.next()?;
+            (words.next().is_none() && w.chars().all(|c| c.is_ascii_digit()) && w.len() <= 9)
+                .then(|| w.to_owned())
+        }
+        CaptureKind::Zip => find_zip(raw),
+        CaptureKind::Location => refer::locate(raw, ctx),
+        CaptureKind::Pattern(re) => re
+            .is_match(folded.as_str())
+            .then(|| folded.as_str().to_owned()),
+    }
+}
+
+/// A message made safe to keep or relay: control characters removed, length bounded.
+pub fn clean_for_relay(text: &str) -> String {
+    let t: String = text
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n')
+        .take(crate::triage::MAX_CHARS)
+        .collect();
+    t.trim().to_owned()
+}

@@ -1,0 +1,265 @@
+//! Triage: which intent a message has, before and regardless of where the conversation is.
+//!
+//! Order (PRODUCT.md): the SMS keywords (STOP, START, HELP) as the whole message; then the
+//! flow triggers by priority, the emergency trigger first. A trigger matches when one of its
+//! phrases occurs as consecutive words, or one of its patterns matches, in the folded message
+//! after typo correction (`fuzzy.rs`) — and none of its `unless` patterns does. Emergency
+//! matching favours recall: the emergency flow's phrases are many and typo-tolerant, and its
+//! `unless` list is kept to what PRODUCT.md says is crisis ("...and never wake up").
+
+pub mod detect;
+pub mod fuzzy;
+pub mod keywords;
+
+use std::collections::HashMap;
+
+use regex::RegexSet;
+
+use crate::Lang;
+use crate::flows::FlowSet;
+use crate::text::{Folded, fold};
+use fuzzy::Fuzzy;
+pub use keywords::Keyword;
+
+/// The longest message triage reads, in characters. Overdose reports are short; a 10 kB paste
+/// is truncated for matching (the person still gets an answer).
+pub const MAX_CHARS: usize = 2000;
+
+/// Compiled matchers for a flow set.
+#[derive(Debug)]
+pub struct Triage {
+    fuzzy: Fuzzy,
+    /// First folded word of a phrase → (trigger index, phrase index).
+    phrase_heads: HashMap<String, Vec<(usize, usize)>>,
+    patterns: RegexSet,
+    /// Pattern index in `patterns` → (trigger index, language).
+    pattern_owner: Vec<(usize, Option<Lang>)>,
+    unless: RegexSet,
+    unless_owner: Vec<usize>,
+}
+
+/// A message made ready for matching.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    /// The folded message.
+    pub folded: Folded,
+    /// The folded message with typos corrected toward trigger words.
+    pub corrected: Folded,
+}
+
+/// What triage decided.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Classified {
+    pub keyword: Option<Keyword>,
+    /// Index into `FlowSet::triggers`.
+    pub trigger: Option<usize>,
+    /// The language of the phrase or pattern that matched, when it was written for one.
+    pub lang_hint: Option<Lang>,
+}
+
+impl Classified {
+    /// The intent id reported to people running `haven chat --json` and to metrics.
+    pub fn intent<'a>(&self, flows: &'a FlowSet) -> &'a str {
+        if let Some(k) = self.keyword {
+            return k.intent();
+        }
+        match self.trigger {
+            Some(t) => &flows.triggers[t].intent,
+            None => flows.fallback().map_or("other", |t| t.intent.as_str()),
+        }
+    }
+}
+
+impl Triage {
+    pub fn new(flows: &FlowSet) -> Triage {
+        let mut vocab: Vec<String> = Vec::new();
+        let mut phrase_heads: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        let mut pattern_src = Vec::new();
+        let mut pattern_owner = Vec::new();
+        let mut unless_src = Vec::new();
+        let mut unless_owner = Vec::new();
+        for (ti, t) in flows.triggers.iter().enumerate() {
+            for (pi, p) in t.words.iter().enumerate() {
+                phrase_heads
+                    .entry(p.words[0].clone())
+                    .or_default()
+                    .push((ti, pi));
+                vocab.extend(p.words.iter().cloned());
+            }
+            for (lang, re) in &t.patterns {
+                pattern_src.push(re.as_str().to_owned());
+                pattern_owner.push((ti, *lang));
+                vocab.extend(literal_words(re.as_str()));
+            }
+            for (_, re) in &t.unless {
+                unless_src.push(re.as_str().to_owned());
+                unless_owner.push(ti);
+            }
+        }
+        // The patterns compiled one by one at load time, so the set compiles too; an empty set
+        // is the fallback should the combined automaton ever exceed the size limit.
+        let patterns = RegexSet::new(&pattern_src).unwrap_or_else(|_| RegexSet::empty());
+        let unless = RegexSet::new(&unless_src).unwrap_or_else(|_| RegexSet::empty());
+        Triage {
+            fuzzy: Fuzzy::new(vocab.iter().map(String::as_str)),
+            phrase_heads,
+            patterns,
+            pattern_owner,
+            unless,
+            unless_owner,
+        }
+    }
+
+    /// Folds and corrects a message.
+    pub fn prepare(&self, text: &str) -> Prepared {
+        let text = truncate_chars(text, MAX_CHARS);
+        let folded = fold(text);
+        let mut changed = false;
+        let corrected: Vec<&str> = folded
+            .words()
+            .map(|w| match self.fuzzy.correct(w) {
+                Some(c) => {
+                    changed = true;
+                    c
+                }
+                None => w,
+            })
+            .collect();
+        let corrected = if changed {
+            Folded(corrected.join(" "))
+        } else {
+            folded.clone()
+        };
+        Prepared { folded, corrected }
+    }
+
+    /// Classifies a prepared message.
+    pub fn classify(&self, flows: &FlowSet, msg: &Prepared) -> Classified {
+        if let Some(k) = keywords::classify(&msg.folded) {
+            return Classified {
+                keyword: Some(k),
+                trigger: None,
+                lang_hint: None,
+            };
+        }
+        let n = flows.triggers.len();
+        // Per trigger: matched (with language hint), vetoed.
+        let mut hit: Vec<Option<Option<Lang>>> = vec![None; n];
+        let mut vetoed = vec![false; n];
+        for text in [&msg.corrected, &msg.folded] {
+            for i in self.patterns.matches(text.as_str()).iter() {
+                let (ti, lang) = self.pattern_owner[i];
+                hit[ti].get_or_insert(lang);
+            }
+            for i in self.unless.matches(text.as_str()).iter() {
+                vetoed[self.unless_owner[i]] = true;
+            }
+            if msg.corrected == msg.folded {
+                break;
+            }
+        }
+        let words: Vec<&str> = msg.corrected.words().collect();
+        for (wi, w) in words.iter().enumerate() {
+            let Some(cands) = self.phrase_heads.get(*w) else {
+                continue;
+            };
+            for &(ti, pi) in cands {
+                let phrase = &flows.triggers[ti].words[pi];
+                let end = wi + phrase.words.len();
+                if end <= words.len()
+                    && words[wi..end]
+                        .iter()
+                        .zip(&phrase.words)
+                        .all(|(a, b)| a == b)
+                {
+                    // A phrase written for a language is a better hint than a pattern.
+                    match &mut hit[ti] {
+                        Some(existing @ None) => *existing = phrase.lang,
+                        Some(Some(_)) => {}
+                        slot @ None => *slot = Some(phrase.lang),
+                    }
+                }
+            }
+        }
+        for ti in 0..n {
+            if let Some(lang) = hit[ti] {
+                if !vetoed[ti] {
+                    return Classified {
+                        keyword: None,
+                        trigger: Some(ti),
+                        lang_hint: lang,
+                    };
+                }
+            }
+        }
+        Classified {
+            keyword: None,
+            trigger: None,
+            lang_hint: None,
+        }
+    }
+}
+
+/// The first `max` characters of `text`.
+pub fn truncate_chars(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
+        Some((i, _)) => &text[..i],
+        None => text,
+    }
+}
+
+/// Literal words of five letters or more in a pattern, for the typo vocabulary. Letters after
+/// a backslash are escapes (`\w`, `\b`), not words.
+fn literal_words(pattern: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut escaped = false;
+    for c in pattern.chars() {
+        if escaped {
+            escaped = false;
+            cur.clear();
+            continue;
+        }
+        if c == '\\' {
+            escaped = true;
+            if cur.len() >= 5 {
+                out.push(std::mem::take(&mut cur));
+            }
+            cur.clear();
+            continue;
+        }
+        if c.is_ascii_lowercase() {
+            cur.push(c);
+        } else {
+            // A letter run followed by a quantifier is not a whole word ("breath(e|ing)?").
+            if cur.len() >= 5 && !matches!(c, '?' | '*' | '+' | '{' | '(') {
+                out.push(cur.clone());
+            }
+            cur.clear();
+        }
+    }
+    if cur.len() >= 5 {
+        out.push(cur);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literal_words_skip_escapes_and_partial_words() {
+        assert_eq!(literal_words(r"(not|isnt) breathing"), vec!["breathing"]);
+        assert_eq!(literal_words(r"\bwake(s)? up"), Vec::<String>::new());
+        assert_eq!(
+            literal_words(r"overdos(e|ing)|sobredosis"),
+            vec!["sobredosis"]
+        );
+        assert_eq!(
+            literal_words(r"(narcan|naloxone)"),
+            vec!["narcan", "naloxone"]
+        );
+        assert_eq!(truncate_chars("héllo", 2), "hé");
+    }
+}

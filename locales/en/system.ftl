@@ -1,0 +1,29 @@
+### Texts haven says on its own: SMS compliance, language, handoff, fallbacks.
+
+# Operators: put your program's help contact (toll-free number or website) here. CTIA requires a
+# help contact in the HELP reply (content-sources.md §5).
+-help-contact = text MENU
+
+# Source: CTIA Messaging Principles via Twilio's compliance FAQ (one confirmation, no more
+# messages); PRODUCT.md fixes the resume/emergency wording.
+optout-confirm = You're unsubscribed from haven and won't get more messages. Reply START to resume. Emergency: call 911. Crisis: call or text 988.
+optin-confirm = Welcome back to haven. You can text me any time.
+
+# Source: CTIA Short Code Monitoring Handbook via Twilio (program name, help contact, frequency,
+# "Msg&data rates may apply", how to stop); 988lifeline.org.
+help-info = haven: free, anonymous harm reduction support by text. Help: { -help-contact }. Msg frequency varies. Msg&data rates may apply. Reply STOP to opt out. Emergency: call 911. Crisis: call or text 988.
+
+not-understood = Sorry, I didn't get that. Pick one:
+language-set = OK, I'll write in English.
+
+human-intro = I'll try to connect you with a counselor, a real person.
+handoff-queued = You're in line for a counselor. I'll tell you when someone joins. Send MENU to go back to the bot.
+# Source: 988lifeline.org (24/7 call or text); samhsa.gov/find-help/national-helpline (free,
+# confidential, 24/7, English and Spanish; referral and information, not counseling).
+handoff-unavailable = I'm sorry, no counselor is available right now. You can call or text 988 any time, 24/7. For treatment info, call the SAMHSA Helpline 1-800-662-4357 (free, confidential, 24/7).
+handoff-left = OK, you've left the counselor line. I'm the bot again.
+handoff-emergency-alerted = I've told your counselor too.
+
+# Source: samhsa.gov/find-help/national-helpline (1-800-662-4357: free, confidential, 24/7,
+# English and Spanish); FindTreatment.gov (SAMHSA locator); FDA 2023 approval of OTC Narcan.
+refer-none = I don't have local listings for that yet. Find treatment and services at FindTreatment.gov or call the SAMHSA Helpline 1-800-662-4357 (free, confidential, 24/7, English and Spanish). Pharmacies sell Narcan without a prescription.

@@ -1,0 +1,27 @@
+### Textos propios de haven: cumplimiento SMS, idioma, consejeros, respaldos.
+
+# Operadores: pongan aquí el contacto de ayuda del programa (número gratuito o sitio web).
+-help-contact = escriba MENU
+
+# Source: CTIA vía Twilio (una sola confirmación); PRODUCT.md fija el texto de volver/emergencia.
+optout-confirm = No le mandaremos otros mensajes de haven. Responda START o INICIAR para volver. Emergencia: llame al 911. Crisis: llame o escriba al 988.
+optin-confirm = Bienvenido de nuevo a haven. Puede escribirme cuando quiera.
+
+# Source: CTIA vía Twilio (nombre del programa, contacto, frecuencia, tarifas, cómo salir);
+# 988lifeline.org.
+help-info = haven: apoyo gratis, sin nombre, para reducir daños, por texto. Ayuda: { -help-contact }. Frecuencia variable. Pueden aplicar tarifas de mensajes y datos. Responda STOP o ALTO para salir. Emergencia: 911. Crisis: llame o escriba al 988.
+
+not-understood = Disculpe, no entiendo. Elija una:
+language-set = Listo, le escribo en español.
+
+human-intro = Voy a intentar conectarle con un consejero, una persona real.
+handoff-queued = Le puse en la fila para hablar con un consejero. Le aviso cuando alguien se una. Mande MENU para volver al bot.
+# Source: 988lifeline.org (24/7; en español marque 2 o escriba AYUDA);
+# samhsa.gov/find-help/national-helpline (gratis, confidencial, 24/7, inglés y español).
+handoff-unavailable = Lo siento, ahora no hay consejeros disponibles. Puede llamar o escribir al 988 a cualquier hora (en español marque 2 o escriba AYUDA). Para saber de tratamientos, llame a SAMHSA 1-800-662-4357 (gratis, confidencial, 24/7).
+handoff-left = Listo, ya no espera al consejero. Vuelvo a ser el bot.
+handoff-emergency-alerted = También le avisé a su consejero.
+
+# Source: samhsa.gov/find-help/national-helpline (1-800-662-4357: gratis, confidencial, 24/7,
+# inglés y español); FindTreatment.gov; FDA 2023, Narcan sin receta.
+refer-none = Por ahora no tengo lugares cerca para eso. Busque tratamiento y servicios en FindTreatment.gov o llame a SAMHSA al 1-800-662-4357 (gratis, confidencial, 24/7, en inglés y español). En farmacias venden Narcan sin receta.
