@@ -303,14 +303,18 @@ impl Form {
     }
 }
 
-/// A Twilio sid: two uppercase letters (the given prefix, if any) and 32 hex digits.
-fn sid(text: &str, prefix: Option<&str>, what: &'static str) -> Result<String, FormError> {
+/// Whether `text` is a Twilio sid: two uppercase letters (`prefix`, unless empty) and 32 hex
+/// digits. Shared with the client, which checks configured sids the same way.
+pub(crate) fn is_sid(text: &str, prefix: &str) -> bool {
     let bytes = text.as_bytes();
-    let ok = bytes.len() == 34
+    bytes.len() == 34
         && bytes[..2].iter().all(u8::is_ascii_uppercase)
         && bytes[2..].iter().all(u8::is_ascii_hexdigit)
-        && prefix.is_none_or(|p| text.starts_with(p));
-    if ok {
+        && text.starts_with(prefix)
+}
+
+fn sid(text: &str, prefix: Option<&str>, what: &'static str) -> Result<String, FormError> {
+    if is_sid(text, prefix.unwrap_or("")) {
         Ok(text.to_owned())
     } else {
         Err(FormError::Invalid(what))
