@@ -1,5 +1,6 @@
 //! haven: an anonymous harm-reduction support bot. See ARCHITECTURE.md for the map.
 
+pub mod channels;
 pub mod lang;
 pub mod text;
 
