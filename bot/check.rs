@@ -204,12 +204,18 @@ pub fn check(flows_dir: &Path, locales_dir: &Path) -> Report {
             });
         }
     }
-    problems.sort();
-    problems.dedup();
     let engine = match (problems.is_empty(), loaded.flows) {
-        (true, Some(f)) => Some(Engine::from_parts(f, texts)),
+        (true, Some(f)) => match Engine::from_parts(f, texts) {
+            Ok(e) => Some(e),
+            Err(e) => {
+                problems.push(Problem::new(flows_dir, 0, 0, e));
+                None
+            }
+        },
         _ => None,
     };
+    problems.sort();
+    problems.dedup();
     Report {
         engine,
         problems,

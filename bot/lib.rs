@@ -1,16 +1,16 @@
 //! haven: an anonymous harm-reduction support bot. See ARCHITECTURE.md for the map.
 
 pub mod channels;
-pub mod lang;
-pub mod text;
-
-pub use lang::Lang;
 pub mod check;
 pub mod conversations;
 pub mod engine;
 pub mod flows;
+pub mod lang;
 pub mod locales;
 pub mod problem;
 pub mod runtime;
 pub mod store;
+pub mod text;
 pub mod triage;
+
+pub use lang::Lang;

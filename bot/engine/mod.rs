@@ -128,14 +128,15 @@ impl Engine {
         }
     }
 
-    /// Builds an engine from already validated parts.
-    pub fn from_parts(flows: FlowSet, texts: Texts) -> Engine {
-        let triage = Triage::new(&flows);
-        Engine {
+    /// Builds an engine from already validated parts; fails only if the triggers' patterns
+    /// together are too large to compile.
+    pub fn from_parts(flows: FlowSet, texts: Texts) -> Result<Engine, String> {
+        let triage = Triage::new(&flows)?;
+        Ok(Engine {
             flows,
             texts,
             triage,
-        }
+        })
     }
 
     /// Classifies a message without any session, as the triage corpus test does.
@@ -328,7 +329,7 @@ impl Exec<'_> {
                 self.effects.push(Effect::HandoffEmergency {
                     text: clean_for_relay(raw_text),
                 });
-                self.start_trigger(ti);
+                self.start_trigger(ti, cls);
                 self.say("handoff-emergency-alerted");
                 return;
             }
@@ -353,7 +354,7 @@ impl Exec<'_> {
         if let Some(t) = trigger {
             let same_flow = waiting.is_some_and(|(fi, _)| fi == t.flow);
             if t.urgent && !same_flow {
-                self.start_trigger(cls.trigger.expect("trigger"));
+                self.start_trigger(cls.trigger.expect("trigger"), cls);
                 return;
             }
         }
@@ -365,7 +366,7 @@ impl Exec<'_> {
             let interruptible = flows.flows[fi].interruptible;
             if let Some(t) = trigger {
                 if interruptible || t.urgent {
-                    self.start_trigger(cls.trigger.expect("trigger"));
+                    self.start_trigger(cls.trigger.expect("trigger"), cls);
                     return;
                 }
             }
@@ -373,7 +374,7 @@ impl Exec<'_> {
             return;
         }
         match cls.trigger {
-            Some(t) => self.start_trigger(t),
+            Some(t) => self.start_trigger(t, cls),
             None => self.start_fallback(),
         }
     }
@@ -433,10 +434,17 @@ impl Exec<'_> {
         }
     }
 
-    fn start_trigger(&mut self, ti: usize) {
+    fn start_trigger(&mut self, ti: usize, cls: &Classified) {
         let t = &self.engine.flows.triggers[ti];
         for (k, v) in &t.set {
             self.session.vars.insert(k.clone(), v.clone());
+        }
+        // Other urgent intents in the same message, for the flow to act on (the emergency flow
+        // offers 988 when the message also reads as a crisis).
+        for intent in &cls.also_urgent {
+            self.session
+                .vars
+                .insert(format!("also_{}", intent.replace('-', "_")), "yes".into());
         }
         self.run_from(t.flow, t.start);
     }

@@ -701,8 +701,39 @@ fn patterns_of(p: &PerLang, cx: &mut Cx) -> Vec<(Option<Lang>, Regex)> {
 }
 
 /// Compiles a trigger pattern so that it matches whole words of the folded message.
+///
+/// Folded text is words separated by single spaces, so `\w` in a pattern is rewritten to
+/// `[^ ]` ("a character of a word"). This keeps its meaning and keeps the compiled automaton
+/// small: Unicode `\w` inside counted repetitions like `(\w+ ){0,5}` multiplies into megabytes.
 pub fn compile_word_pattern(pattern: &str) -> Result<Regex, String> {
-    Regex::new(&format!("(?:^| )(?:{pattern})(?: |$)")).map_err(|e| one_line(&e.to_string()))
+    regex::RegexBuilder::new(&word_pattern_source(pattern))
+        .size_limit(PATTERN_SIZE_LIMIT)
+        .build()
+        .map_err(|e| one_line(&e.to_string()))
+}
+
+/// The compiled size one trigger pattern may reach.
+pub const PATTERN_SIZE_LIMIT: usize = 2 << 20;
+
+/// The source of a trigger pattern as compiled: anchored at word boundaries, `\w` rewritten.
+pub fn word_pattern_source(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 24);
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('w') => out.push_str("[^ ]"),
+                Some(n) => {
+                    out.push('\\');
+                    out.push(n);
+                }
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    format!("(?:^| )(?:{out})(?: |$)")
 }
 
 fn compile_pattern(pattern: &str, at: &Location, cx: &mut Cx) -> Option<Regex> {

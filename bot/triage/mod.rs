@@ -45,6 +45,8 @@ pub struct Prepared {
     pub folded: Folded,
     /// The folded message with typos corrected toward trigger words.
     pub corrected: Folded,
+    /// Whether the message is a chat command (`/start`): never an SMS keyword.
+    pub command: bool,
 }
 
 /// What triage decided.
@@ -55,6 +57,9 @@ pub struct Classified {
     pub trigger: Option<usize>,
     /// The language of the phrase or pattern that matched, when it was written for one.
     pub lang_hint: Option<Lang>,
+    /// Other urgent intents that matched too (an overdose that is also a suicide attempt):
+    /// the engine tells the flow through `also_<intent>` variables.
+    pub also_urgent: Vec<String>,
 }
 
 impl Classified {
@@ -71,7 +76,8 @@ impl Classified {
 }
 
 impl Triage {
-    pub fn new(flows: &FlowSet) -> Triage {
+    /// Compiles the matchers. Fails only when the patterns together exceed the size limit.
+    pub fn new(flows: &FlowSet) -> Result<Triage, String> {
         let mut vocab: Vec<String> = Vec::new();
         let mut phrase_heads: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
         let mut pattern_src = Vec::new();
@@ -96,18 +102,21 @@ impl Triage {
                 unless_owner.push(ti);
             }
         }
-        // The patterns compiled one by one at load time, so the set compiles too; an empty set
-        // is the fallback should the combined automaton ever exceed the size limit.
-        let patterns = RegexSet::new(&pattern_src).unwrap_or_else(|_| RegexSet::empty());
-        let unless = RegexSet::new(&unless_src).unwrap_or_else(|_| RegexSet::empty());
-        Triage {
+        // Every pattern compiled on its own at load time; together they may still exceed the
+        // size limit, and then the flows must be refused: silently matching nothing would miss
+        // overdoses.
+        let patterns = build_set(&pattern_src)
+            .map_err(|e| format!("trigger patterns together are too large to compile: {e}"))?;
+        let unless = build_set(&unless_src)
+            .map_err(|e| format!("`unless` patterns together are too large to compile: {e}"))?;
+        Ok(Triage {
             fuzzy: Fuzzy::new(vocab.iter().map(String::as_str)),
             phrase_heads,
             patterns,
             pattern_owner,
             unless,
             unless_owner,
-        }
+        })
     }
 
     /// Folds and corrects a message.
@@ -130,16 +139,22 @@ impl Triage {
         } else {
             folded.clone()
         };
-        Prepared { folded, corrected }
+        let command = text.trim_start().starts_with('/');
+        Prepared {
+            folded,
+            corrected,
+            command,
+        }
     }
 
     /// Classifies a prepared message.
     pub fn classify(&self, flows: &FlowSet, msg: &Prepared) -> Classified {
-        if let Some(k) = keywords::classify(&msg.folded) {
+        if let Some(k) = keywords::classify(&msg.folded).filter(|_| !msg.command) {
             return Classified {
                 keyword: Some(k),
                 trigger: None,
                 lang_hint: None,
+                also_urgent: Vec::new(),
             };
         }
         let n = flows.triggers.len();
@@ -181,23 +196,37 @@ impl Triage {
                 }
             }
         }
-        for ti in 0..n {
-            if let Some(lang) = hit[ti] {
-                if !vetoed[ti] {
-                    return Classified {
-                        keyword: None,
-                        trigger: Some(ti),
-                        lang_hint: lang,
-                    };
-                }
+        let mut matched = (0..n).filter(|&ti| hit[ti].is_some() && !vetoed[ti]);
+        let Some(first) = matched.next() else {
+            return Classified {
+                keyword: None,
+                trigger: None,
+                lang_hint: None,
+                also_urgent: Vec::new(),
+            };
+        };
+        let primary = &flows.triggers[first].intent;
+        let mut also_urgent: Vec<String> = Vec::new();
+        for ti in matched {
+            let t = &flows.triggers[ti];
+            if t.urgent && &t.intent != primary && !also_urgent.contains(&t.intent) {
+                also_urgent.push(t.intent.clone());
             }
         }
         Classified {
             keyword: None,
-            trigger: None,
-            lang_hint: None,
+            trigger: Some(first),
+            lang_hint: hit[first].flatten(),
+            also_urgent,
         }
     }
+}
+
+fn build_set(sources: &[String]) -> Result<RegexSet, regex::Error> {
+    regex::RegexSetBuilder::new(sources)
+        .size_limit(64 << 20)
+        .dfa_size_limit(16 << 20)
+        .build()
 }
 
 /// The first `max` characters of `text`.

@@ -1,0 +1,158 @@
+//! The triage corpus test: every message in `tests/triage/corpus.yaml` through the shipped
+//! flows' triggers. Fails if any emergency is missed, if any message that is not an opt-out is
+//! taken as `stop` (or an opt-out is missed), or if overall accuracy drops below the floor;
+//! prints accuracy per intent and language either way (`cargo test --test triage -- --nocapture`).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use haven::engine::Engine;
+use haven::triage::detect;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Case {
+    intent: String,
+    lang: String,
+    text: String,
+    #[serde(default)]
+    #[allow(dead_code)]
+    note: Option<String>,
+}
+
+/// Below this share of correctly classified messages, the test fails: a drop means a trigger
+/// change made things worse somewhere.
+const ACCURACY_FLOOR: f64 = 0.90;
+
+fn engine() -> Engine {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    Engine::load(&root.join("flows"), &root.join("locales")).unwrap_or_else(|p| {
+        panic!(
+            "shipped flows must load: {}",
+            p.iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    })
+}
+
+fn corpus() -> Vec<Case> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/triage/corpus.yaml");
+    let text = std::fs::read_to_string(&path).expect("corpus exists");
+    serde_saphyr::from_str(&text).expect("corpus parses")
+}
+
+#[test]
+fn corpus_is_big_and_broad_enough() {
+    let cases = corpus();
+    assert!(
+        cases.len() >= 200,
+        "at least 200 messages, have {}",
+        cases.len()
+    );
+    for intent in [
+        "stop",
+        "start",
+        "help",
+        "emergency",
+        "crisis",
+        "human",
+        "naloxone",
+        "services",
+        "greeting",
+        "other",
+    ] {
+        for lang in ["en", "es"] {
+            let n = cases
+                .iter()
+                .filter(|c| c.intent == intent && c.lang == lang)
+                .count();
+            // start/help have few Spanish keywords by nature.
+            let min = if ["start", "help"].contains(&intent) && lang == "es" {
+                1
+            } else {
+                3
+            };
+            assert!(n >= min, "{intent}/{lang}: only {n} messages");
+        }
+    }
+}
+
+#[test]
+fn triage_corpus() {
+    let engine = engine();
+    let cases = corpus();
+    let mut per_intent: BTreeMap<(String, String), (usize, usize)> = BTreeMap::new();
+    let mut missed_emergencies = Vec::new();
+    let mut false_stops = Vec::new();
+    let mut missed_stops = Vec::new();
+    let mut wrong = Vec::new();
+    let mut lang_right = 0;
+    let mut lang_guessed = 0;
+    for c in &cases {
+        let (cls, prepared) = engine.classify(&c.text);
+        let got = engine.intent_of(&cls);
+        let e = per_intent
+            .entry((c.intent.clone(), c.lang.clone()))
+            .or_default();
+        e.1 += 1;
+        if got == c.intent {
+            e.0 += 1;
+        } else {
+            wrong.push(format!("  {:>9} <- {:<9} {:?}", got, c.intent, c.text));
+        }
+        if c.intent == "emergency" && got != "emergency" {
+            missed_emergencies.push(format!("{:?} (got {got})", c.text));
+        }
+        if c.intent != "stop" && got == "stop" {
+            false_stops.push(c.text.clone());
+        }
+        if c.intent == "stop" && got != "stop" {
+            missed_stops.push(c.text.clone());
+        }
+        // The language haven would answer a first message in.
+        let guess = detect::detect(&c.text, &prepared.folded).or(cls.lang_hint);
+        if let Some(g) = guess {
+            lang_guessed += 1;
+            if g.code() == c.lang {
+                lang_right += 1;
+            }
+        }
+    }
+    let total: usize = per_intent.values().map(|v| v.1).sum();
+    let right: usize = per_intent.values().map(|v| v.0).sum();
+    println!("\ntriage accuracy per intent and language:");
+    for ((intent, lang), (ok, n)) in &per_intent {
+        println!(
+            "  {intent:<10} {lang}  {ok:>3}/{n:<3}  {:5.1}%",
+            100.0 * *ok as f64 / *n as f64
+        );
+    }
+    let accuracy = right as f64 / total as f64;
+    println!("  overall        {right}/{total}  {:.1}%", 100.0 * accuracy);
+    println!(
+        "language of first message: {lang_right}/{lang_guessed} right where guessed, {} not guessed (English by default)",
+        total - lang_guessed
+    );
+    println!("misclassified (got <- expected):\n{}", wrong.join("\n"));
+    assert!(
+        missed_emergencies.is_empty(),
+        "missed emergencies:\n{}",
+        missed_emergencies.join("\n")
+    );
+    assert!(
+        false_stops.is_empty(),
+        "taken as STOP but are not opt-outs:\n{}",
+        false_stops.join("\n")
+    );
+    assert!(
+        missed_stops.is_empty(),
+        "opt-outs not recognised:\n{}",
+        missed_stops.join("\n")
+    );
+    assert!(
+        accuracy >= ACCURACY_FLOOR,
+        "overall accuracy {accuracy:.3} is below {ACCURACY_FLOOR}"
+    );
+}
