@@ -169,9 +169,14 @@ fn yaml_message(e: &serde_saphyr::Error) -> String {
     let first = text.lines().next().unwrap_or("invalid YAML").to_owned();
     // saphyr prefixes "error: line L column C: "; drop it.
     let stripped = first.strip_prefix("error: ").unwrap_or(&first);
-    match stripped.find(": ") {
-        Some(i) if stripped.starts_with("line ") => stripped[i + 2..].to_owned(),
-        _ => stripped.to_owned(),
+    let message = match stripped.find(": ") {
+        Some(i) if stripped.starts_with("line ") => &stripped[i + 2..],
+        _ => stripped,
+    };
+    // ... and the " at line L, column C" it sometimes appends.
+    match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(", column ") => message[..i].to_owned(),
+        _ => message.to_owned(),
     }
 }
 
