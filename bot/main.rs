@@ -50,6 +50,30 @@ enum Command {
     },
     /// Run conversation scripts (default: tests/conversations/*.yaml).
     Test { scripts: Vec<PathBuf> },
+    /// Measure throughput and latency (build with --release).
+    Bench {
+        #[command(subcommand)]
+        what: BenchWhat,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchWhat {
+    /// Messages through triage, a flow step and the sled commit, on one thread.
+    Engine {
+        #[arg(long, default_value_t = 100_000)]
+        people: usize,
+        #[arg(long, default_value_t = 500_000)]
+        messages: usize,
+        /// Keep sessions in memory instead of sled, to see the store's share.
+        #[arg(long)]
+        memory: bool,
+        /// Simulated seconds between messages (all people together). A person's messages within
+        /// the same 10-minute expiry slot skip the index write; raise this to see the cost of
+        /// writing it every time.
+        #[arg(long, default_value_t = 0.001)]
+        seconds_per_message: f64,
+    },
 }
 
 fn parse_channel(s: &str) -> Result<Channel, String> {
@@ -78,6 +102,15 @@ fn main() -> ExitCode {
         .map(|()| true),
         Command::Check { quiet } => cli::check::run(&paths, quiet),
         Command::Test { scripts } => cli::test::run(&paths, scripts),
+        Command::Bench { what } => match what {
+            BenchWhat::Engine {
+                people,
+                messages,
+                memory,
+                seconds_per_message,
+            } => cli::bench::engine(&paths, people, messages, memory, seconds_per_message)
+                .map(|()| true),
+        },
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

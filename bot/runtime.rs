@@ -68,7 +68,9 @@ impl Haven {
         let _guard = self.locks[who.0[0] as usize]
             .lock()
             .unwrap_or_else(|e| e.into_inner());
-        let mut session = self.store.load(&who, now)?.unwrap_or_default();
+        let loaded = self.store.load(&who, now)?;
+        let previous_expiry = loaded.as_ref().map(|l| l.expires_at);
+        let mut session = loaded.map(|l| l.session).unwrap_or_default();
         session.opted_out = self.store.is_opted_out(&who)?;
         let input = Input {
             content,
@@ -88,7 +90,7 @@ impl Haven {
         }
         if !outcome.session.opted_out {
             self.store
-                .save(&who, &outcome.session, now + self.ttl_secs)?;
+                .save(&who, &outcome.session, now + self.ttl_secs, previous_expiry)?;
         }
         tracing::info!(
             who = %who,
@@ -112,9 +114,11 @@ impl Haven {
             .lock()
             .unwrap_or_else(|e| e.into_inner());
         match self.store.load(who, now)? {
-            Some(mut s) => {
-                f(&mut s);
-                self.store.save(who, &s, now + self.ttl_secs)?;
+            Some(mut l) => {
+                f(&mut l.session);
+                // The person's own clock is not reset by what others do to the session.
+                self.store
+                    .save(who, &l.session, l.expires_at, Some(l.expires_at))?;
                 Ok(true)
             }
             None => Ok(false),

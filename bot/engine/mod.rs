@@ -51,6 +51,9 @@ pub struct Engine {
     pub flows: FlowSet,
     pub texts: Texts,
     pub triage: Triage,
+    /// Every choice label folded in every language, computed once: answers are matched
+    /// against them on every message that waits at a choice.
+    labels: std::collections::HashMap<String, Vec<Folded>>,
 }
 
 /// One incoming message, as the engine sees it.
@@ -132,10 +135,26 @@ impl Engine {
     /// together are too large to compile.
     pub fn from_parts(flows: FlowSet, texts: Texts) -> Result<Engine, String> {
         let triage = Triage::new(&flows)?;
+        let mut labels = std::collections::HashMap::new();
+        for flow in &flows.flows {
+            for step in &flow.steps {
+                if let Router::Choices(c) = &step.router {
+                    for ch in &c.choices {
+                        labels.entry(ch.label.clone()).or_insert_with(|| {
+                            Lang::ALL
+                                .iter()
+                                .map(|&l| fold(&texts.render(l, &ch.label, &[])))
+                                .collect()
+                        });
+                    }
+                }
+            }
+        }
         Ok(Engine {
             flows,
             texts,
             triage,
+            labels,
         })
     }
 
@@ -208,11 +227,8 @@ impl Engine {
     }
 
     /// The label texts of a choice in every language, folded, so answers in either match.
-    fn folded_labels(&self, key: &str) -> Vec<Folded> {
-        Lang::ALL
-            .iter()
-            .map(|&l| fold(&self.texts.render(l, key, &[])))
-            .collect()
+    fn folded_labels(&self, key: &str) -> &[Folded] {
+        self.labels.get(key).map_or(&[], Vec::as_slice)
     }
 }
 

@@ -3,7 +3,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Mutex;
 
-use super::{Pseudonym, Store, StoreError};
+use super::{Loaded, Pseudonym, Store, StoreError};
 use crate::engine::Session;
 
 #[derive(Default)]
@@ -30,15 +30,24 @@ impl MemoryStore {
 }
 
 impl Store for MemoryStore {
-    fn load(&self, who: &Pseudonym, now: i64) -> Result<Option<Session>, StoreError> {
+    fn load(&self, who: &Pseudonym, now: i64) -> Result<Option<Loaded>, StoreError> {
         let g = self.lock();
         Ok(g.sessions
             .get(who)
             .filter(|(_, exp)| *exp > now)
-            .map(|(s, _)| s.clone()))
+            .map(|(s, exp)| Loaded {
+                session: s.clone(),
+                expires_at: *exp,
+            }))
     }
 
-    fn save(&self, who: &Pseudonym, session: &Session, expires_at: i64) -> Result<(), StoreError> {
+    fn save(
+        &self,
+        who: &Pseudonym,
+        session: &Session,
+        expires_at: i64,
+        _previous: Option<i64>,
+    ) -> Result<(), StoreError> {
         let mut g = self.lock();
         if let Some((_, old)) = g.sessions.insert(*who, (session.clone(), expires_at)) {
             g.expiry.remove(&(old, *who));

@@ -28,12 +28,26 @@ pub enum StoreError {
     },
 }
 
+/// A session as loaded, with the time it was due to expire.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Loaded {
+    pub session: Session,
+    pub expires_at: i64,
+}
+
 /// A session store. Implementations must be safe to share between tasks.
 pub trait Store: Send + Sync {
     /// The session of `who`, or `None` when there is none or it expired at or before `now`.
-    fn load(&self, who: &Pseudonym, now: i64) -> Result<Option<Session>, StoreError>;
-    /// Saves the session, to expire at `expires_at` (unix seconds).
-    fn save(&self, who: &Pseudonym, session: &Session, expires_at: i64) -> Result<(), StoreError>;
+    fn load(&self, who: &Pseudonym, now: i64) -> Result<Option<Loaded>, StoreError>;
+    /// Saves the session, to expire at `expires_at` (unix seconds). `previous_expiry` is the
+    /// `expires_at` the session was loaded with, if any: it lets the store skip index work.
+    fn save(
+        &self,
+        who: &Pseudonym,
+        session: &Session,
+        expires_at: i64,
+        previous_expiry: Option<i64>,
+    ) -> Result<(), StoreError>;
     /// Deletes the session of `who` (not the opt-out marker).
     fn delete(&self, who: &Pseudonym) -> Result<(), StoreError>;
     fn is_opted_out(&self, who: &Pseudonym) -> Result<bool, StoreError>;

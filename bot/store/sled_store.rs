@@ -1,18 +1,26 @@
 //! The session store on disk, in sled (0.34; see dependencies.md §3 for why that version).
 //!
-//! Trees: `sessions` (pseudonym → expiry + session JSON), `expiry` (big-endian expiry time ++
-//! pseudonym → nothing) and `optouts` (pseudonym → time of opt-out). Writes are ordered so a
-//! crash between them never loses an expiry entry: the new index entry is written before the
-//! session, the old one removed after, and the sweeper ignores index entries that no longer
-//! match their session. sled flushes every 500 ms by default, so a crash may lose the last
-//! half second of session updates; sessions are small and rebuildable, which is why that is
-//! accepted here (handoff tickets flush at once, see `handoff`).
+//! Trees: `sessions` (pseudonym → expiry + session JSON), `expiry` (big-endian expiry minute ++
+//! pseudonym → nothing) and `optouts` (pseudonym → time of opt-out).
+//!
+//! The expiry index is keyed by the ten-minute slot a session expires in, not the second: a
+//! conversation of several messages touches the index once, and saving a session never has to
+//! read the old record first. Index entries are never updated in place; an entry whose session
+//! has since moved its expiry forward (or was deleted) is stale, and the sweeper drops it when
+//! its slot comes. So an index entry is always written before a session needs it and can never
+//! be lost, and sessions are purged within ten minutes of expiring (`load` hides them at the
+//! exact second). Opt-out markers are few and read on every message, so they are mirrored in
+//! memory (sled allows one process per database, so the mirror cannot go stale). sled flushes every 500 ms by default, so a crash may lose the last half
+//! second of session updates; sessions are small and rebuildable, which is why that is
+//! accepted here (opt-outs and handoff tickets are flushed at once).
 
+use std::collections::HashSet;
 use std::path::Path;
+use std::sync::RwLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Pseudonym, Store, StoreError};
+use super::{Loaded, Pseudonym, Store, StoreError};
 use crate::engine::Session;
 
 pub struct SledStore {
@@ -20,12 +28,19 @@ pub struct SledStore {
     sessions: sled::Tree,
     expiry: sled::Tree,
     optouts: sled::Tree,
+    optout_mirror: RwLock<HashSet<[u8; 16]>>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct Stored {
     expires_at: i64,
     session: Session,
+}
+
+#[derive(Serialize)]
+struct StoredRef<'a> {
+    expires_at: i64,
+    session: &'a Session,
 }
 
 impl SledStore {
@@ -39,15 +54,25 @@ impl SledStore {
             .path(dir.join("db"))
             // sled's default cache is 1 GiB; sessions are tiny.
             .cache_capacity(64 << 20)
+            .mode(sled::Mode::HighThroughput)
             .open()?;
         SledStore::from_db(db)
     }
 
     pub fn from_db(db: sled::Db) -> Result<SledStore, StoreError> {
+        let optouts = db.open_tree("optouts")?;
+        let mut mirror = HashSet::new();
+        for item in optouts.iter() {
+            let (k, _) = item?;
+            if let Ok(id) = <[u8; 16]>::try_from(&k[..]) {
+                mirror.insert(id);
+            }
+        }
         Ok(SledStore {
             sessions: db.open_tree("sessions")?,
             expiry: db.open_tree("expiry")?,
-            optouts: db.open_tree("optouts")?,
+            optouts,
+            optout_mirror: RwLock::new(mirror),
             db,
         })
     }
@@ -67,17 +92,29 @@ impl SledStore {
     }
 }
 
+/// Width of an expiry index slot, in seconds.
+pub const EXPIRY_SLOT_SECS: i64 = 600;
+
+fn slot(at: i64) -> u64 {
+    (at.max(0) as u64).div_ceil(EXPIRY_SLOT_SECS as u64)
+}
+
+/// The index key of a session expiring at `at`: the slot it expires in (rounded up), so the
+/// entry is never due before the session is.
 fn expiry_key(at: i64, who: &Pseudonym) -> [u8; 24] {
     let mut k = [0u8; 24];
-    k[..8].copy_from_slice(&(at.max(0) as u64).to_be_bytes());
+    k[..8].copy_from_slice(&slot(at).to_be_bytes());
     k[8..].copy_from_slice(&who.0);
     k
 }
 
 impl Store for SledStore {
-    fn load(&self, who: &Pseudonym, now: i64) -> Result<Option<Session>, StoreError> {
+    fn load(&self, who: &Pseudonym, now: i64) -> Result<Option<Loaded>, StoreError> {
         match self.read(who) {
-            Ok(Some(s)) if s.expires_at > now => Ok(Some(s.session)),
+            Ok(Some(s)) if s.expires_at > now => Ok(Some(Loaded {
+                session: s.session,
+                expires_at: s.expires_at,
+            })),
             Ok(_) => Ok(None),
             // A record that cannot be read is dropped rather than blocking the person forever.
             Err(StoreError::Corrupt(_)) => {
@@ -88,58 +125,75 @@ impl Store for SledStore {
         }
     }
 
-    fn save(&self, who: &Pseudonym, session: &Session, expires_at: i64) -> Result<(), StoreError> {
-        let old = self.read(who).ok().flatten().map(|s| s.expires_at);
-        let value = serde_json::to_vec(&Stored {
+    fn save(
+        &self,
+        who: &Pseudonym,
+        session: &Session,
+        expires_at: i64,
+        previous_expiry: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let value = serde_json::to_vec(&StoredRef {
             expires_at,
-            session: session.clone(),
+            session,
         })
         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        if old != Some(expires_at) {
+        // Index first: a crash between the two writes leaves a stale index entry (harmless),
+        // never a session without one. A session that was loaded with an expiry in the same
+        // slot already has its entry.
+        if previous_expiry.map(slot) != Some(slot(expires_at)) {
             self.expiry.insert(expiry_key(expires_at, who), &[])?;
         }
         self.sessions.insert(who.0, value)?;
-        if let Some(old) = old.filter(|&o| o != expires_at) {
-            self.expiry.remove(expiry_key(old, who))?;
-        }
         Ok(())
     }
 
     fn delete(&self, who: &Pseudonym) -> Result<(), StoreError> {
-        if let Some(old) = self.read(who).ok().flatten() {
-            self.expiry.remove(expiry_key(old.expires_at, who))?;
-        }
+        // Its index entries become stale and the sweeper drops them.
         self.sessions.remove(who.0)?;
         Ok(())
     }
 
     fn is_opted_out(&self, who: &Pseudonym) -> Result<bool, StoreError> {
-        Ok(self.optouts.contains_key(who.0)?)
+        Ok(self
+            .optout_mirror
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(&who.0))
     }
 
     fn set_opted_out(&self, who: &Pseudonym, opted_out: bool, now: i64) -> Result<(), StoreError> {
+        let mut mirror = self
+            .optout_mirror
+            .write()
+            .unwrap_or_else(|e| e.into_inner());
         if opted_out {
             self.optouts.insert(who.0, &now.to_be_bytes())?;
             // Opt-outs are legal records: make them durable now, not in half a second.
             self.optouts.flush()?;
+            mirror.insert(who.0);
         } else {
             self.optouts.remove(who.0)?;
+            self.optouts.flush()?;
+            mirror.remove(&who.0);
         }
         Ok(())
     }
 
     fn purge_expired(&self, now: i64) -> Result<usize, StoreError> {
-        let end = expiry_key(now.saturating_add(1), &Pseudonym([0; 16]));
+        // Entries of slots that have fully passed: every session they name expired by `now`,
+        // unless it has moved its expiry forward since (then a later entry names it too).
+        let end = expiry_key(
+            (now.max(0) / EXPIRY_SLOT_SECS) * EXPIRY_SLOT_SECS + 1,
+            &Pseudonym([0; 16]),
+        );
         let mut purged = 0;
         for item in self.expiry.range(..end) {
             let (key, _) = item?;
             let mut id = [0u8; 16];
             id.copy_from_slice(&key[8..24]);
             let who = Pseudonym(id);
-            let at = i64::from_be_bytes(key[..8].try_into().expect("8 bytes"));
-            // Delete the session only if this index entry is its current expiry.
             match self.read(&who) {
-                Ok(Some(s)) if s.expires_at == at => {
+                Ok(Some(s)) if s.expires_at <= now => {
                     self.sessions.remove(who.0)?;
                     purged += 1;
                 }
@@ -176,31 +230,36 @@ mod tests {
             step: Some("ask-where".into()),
             ..Session::default()
         };
-        store.save(&a, &s, 100).unwrap();
-        store.save(&b, &s, 200).unwrap();
-        assert_eq!(store.load(&a, 50).unwrap().as_ref(), Some(&s));
+        store.save(&a, &s, 1000, None).unwrap();
+        store.save(&b, &s, 2000, None).unwrap();
+        let loaded = store.load(&a, 50).unwrap().expect("a is stored");
+        assert_eq!((&loaded.session, loaded.expires_at), (&s, 1000));
         assert_eq!(
-            store.load(&a, 100).unwrap(),
+            store.load(&a, 1000).unwrap(),
             None,
             "expired sessions are not returned"
         );
-        // Moving the expiry forward keeps a single index entry.
-        store.save(&a, &s, 300).unwrap();
+        // Moving the expiry forward leaves a stale index entry that the sweeper ignores.
+        store.save(&a, &s, 3000, Some(1000)).unwrap();
         assert_eq!(
-            store.purge_expired(250).unwrap(),
+            store.purge_expired(2500).unwrap(),
             1,
-            "only b expired by 250"
+            "only b expired by 2500"
         );
         assert_eq!(store.session_count().unwrap(), 1);
-        assert!(store.load(&a, 250).unwrap().is_some());
-        assert_eq!(store.purge_expired(300).unwrap(), 1);
+        assert!(store.load(&a, 2500).unwrap().is_some());
+        assert_eq!(store.purge_expired(3000).unwrap(), 1);
+        assert_eq!(store.session_count().unwrap(), 0);
+        // Purged at the latest one index slot after expiring.
+        store.save(&b, &s, 4210, None).unwrap();
+        store.purge_expired(4210 + EXPIRY_SLOT_SECS).unwrap();
         assert_eq!(store.session_count().unwrap(), 0);
         store.set_opted_out(&a, true, 1).unwrap();
         assert!(store.is_opted_out(&a).unwrap());
         assert!(!store.is_opted_out(&b).unwrap());
         store.set_opted_out(&a, false, 2).unwrap();
         assert!(!store.is_opted_out(&a).unwrap());
-        store.save(&a, &s, 400).unwrap();
+        store.save(&a, &s, 5000, None).unwrap();
         store.delete(&a).unwrap();
         assert_eq!(store.load(&a, 0).unwrap(), None);
         assert_eq!(store.purge_expired(i64::MAX - 1).unwrap(), 0);
@@ -211,7 +270,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let sled = SledStore::open(dir.path()).unwrap();
         exercise(&sled);
-        assert_eq!(sled.expiry.len(), 0, "no stale index entries left");
+        assert_eq!(
+            sled.expiry.len(),
+            0,
+            "no stale index entries left once everything expired"
+        );
         exercise(&MemoryStore::new());
     }
 
@@ -221,10 +284,15 @@ mod tests {
         let a = Pseudonym([7; 16]);
         {
             let s = SledStore::open(dir.path()).unwrap();
-            s.save(&a, &Session::default(), 1000).unwrap();
+            s.save(&a, &Session::default(), 1000, None).unwrap();
+            s.set_opted_out(&Pseudonym([8; 16]), true, 5).unwrap();
             s.flush().unwrap();
         }
         let s = SledStore::open(dir.path()).unwrap();
         assert!(s.load(&a, 10).unwrap().is_some());
+        assert!(
+            s.is_opted_out(&Pseudonym([8; 16])).unwrap(),
+            "opt-outs are reloaded into the mirror"
+        );
     }
 }

@@ -34,7 +34,19 @@ pub fn fold(text: &str) -> Folded {
     let mut run_char = '\0';
     let mut run_len = 0usize;
     let mut pending_space = false;
-    for c in text.nfkc().collect::<String>().nfd() {
+    // Plain ASCII needs no Unicode normalization, and most messages are plain ASCII.
+    let normalized: Box<dyn Iterator<Item = char>> = if text.is_ascii() {
+        Box::new(text.chars())
+    } else {
+        Box::new(
+            text.nfkc()
+                .collect::<String>()
+                .nfd()
+                .collect::<Vec<char>>()
+                .into_iter(),
+        )
+    };
+    for c in normalized {
         if is_combining_mark(c) {
             continue;
         }

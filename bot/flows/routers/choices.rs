@@ -41,7 +41,11 @@ pub struct Choice {
 impl Choices {
     /// The choice `answer` picks. `labels(i)` gives the folded label texts of choice `i` in every
     /// language, so a person can answer with the words they were shown.
-    pub fn pick(&self, answer: &Folded, labels: impl Fn(usize) -> Vec<Folded>) -> Option<usize> {
+    pub fn pick<'a>(
+        &self,
+        answer: &Folded,
+        labels: impl Fn(usize) -> &'a [Folded],
+    ) -> Option<usize> {
         let words: Vec<&str> = answer.words().collect();
         if words.is_empty() {
             return None;
@@ -65,8 +69,8 @@ impl Choices {
         }
         for i in 0..self.choices.len() {
             for label in labels(i) {
-                let label_words: Vec<String> = label.words().map(str::to_owned).collect();
-                if !label_words.is_empty() && contains_phrase(&words, &label_words) {
+                let label_words: Vec<&str> = label.words().collect();
+                if !label_words.is_empty() && contains_words(&words, &label_words) {
                     return Some(i);
                 }
             }
@@ -78,6 +82,11 @@ impl Choices {
 /// Whether `phrase` occurs as consecutive words of `words`, allowing one typo in words of five
 /// letters or more.
 pub fn contains_phrase(words: &[&str], phrase: &[String]) -> bool {
+    let phrase: Vec<&str> = phrase.iter().map(String::as_str).collect();
+    contains_words(words, &phrase)
+}
+
+fn contains_words(words: &[&str], phrase: &[&str]) -> bool {
     if phrase.is_empty() || phrase.len() > words.len() {
         return false;
     }
@@ -122,7 +131,7 @@ mod tests {
     #[test]
     fn picks_by_number_word_typo_and_label() {
         let ch = choices();
-        let none = |_| vec![];
+        let none = |_| -> &'static [Folded] { &[] };
         assert_eq!(ch.pick(&fold("2"), none), Some(1));
         assert_eq!(ch.pick(&fold("#1."), none), Some(0));
         assert_eq!(ch.pick(&fold("option 2 please"), none), Some(1));
@@ -131,13 +140,8 @@ mod tests {
         assert_eq!(ch.pick(&fold("nalaxone"), none), Some(0));
         assert_eq!(ch.pick(&fold("new syringes pls"), none), Some(1));
         assert_eq!(ch.pick(&fold("syringes"), none), None);
-        let labels = |i| {
-            if i == 1 {
-                vec![fold("Testing (HIV)")]
-            } else {
-                vec![]
-            }
-        };
+        let testing = [fold("Testing (HIV)")];
+        let labels = |i| if i == 1 { &testing[..] } else { &[] };
         assert_eq!(ch.pick(&fold("testing hiv"), labels), Some(1));
         assert_eq!(ch.pick(&fold(""), none), None);
     }
