@@ -52,6 +52,8 @@
 //! A person's ZIP, coordinates or place are never logged by this module, its errors never
 //! repeat them, and `Located`'s `Debug` hides them. Callers keep them only in the session.
 
+pub mod hours;
 pub mod zip;
 
+pub use hours::{Hours, HoursError, Status, wall_clock};
 pub use zip::{ZipError, ZipTable};
