@@ -52,8 +52,16 @@
 //! A person's ZIP, coordinates or place are never logged by this module, its errors never
 //! repeat them, and `Located`'s `Debug` hides them. Callers keep them only in the session.
 
+mod csv;
+
+pub mod directory;
+pub mod find;
 pub mod hours;
+pub mod import;
 pub mod zip;
 
+pub use directory::{Directory, DirectoryHandle, Kind, KindSet, Service};
+pub use find::{Hit, Page, Query};
 pub use hours::{Hours, HoursError, Status, wall_clock};
+pub use import::{ImportError, ImportReport, Problem, import};
 pub use zip::{ZipError, ZipTable};
