@@ -58,10 +58,12 @@ pub mod directory;
 pub mod find;
 pub mod hours;
 pub mod import;
+pub mod locate;
 pub mod zip;
 
 pub use directory::{Directory, DirectoryHandle, Kind, KindSet, Service};
 pub use find::{Hit, Page, Query};
 pub use hours::{Hours, HoursError, Status, wall_clock};
 pub use import::{ImportError, ImportReport, Problem, import};
+pub use locate::{LocateError, Located, Locator, Place, PlaceError, Places};
 pub use zip::{ZipError, ZipTable};
