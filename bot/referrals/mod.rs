@@ -59,6 +59,7 @@ pub mod find;
 pub mod hours;
 pub mod import;
 pub mod locate;
+pub mod render;
 pub mod zip;
 
 pub use directory::{Directory, DirectoryHandle, Kind, KindSet, Service};
@@ -66,4 +67,5 @@ pub use find::{Hit, Page, Query};
 pub use hours::{Hours, HoursError, Status, wall_clock};
 pub use import::{ImportError, ImportReport, Problem, import};
 pub use locate::{LocateError, Located, Locator, Place, PlaceError, Places};
+pub use render::{RenderOptions, Style, Texts, Units, render, render_locate_error};
 pub use zip::{ZipError, ZipTable};
