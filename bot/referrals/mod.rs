@@ -54,6 +54,9 @@
 
 mod csv;
 
+pub mod bench;
+pub mod cli;
+pub mod config;
 pub mod directory;
 pub mod find;
 pub mod hours;
@@ -62,6 +65,9 @@ pub mod locate;
 pub mod render;
 pub mod zip;
 
+pub use bench::{BenchReport, run_bench};
+pub use cli::{FindCmd, find_cmd, import_cmd};
+pub use config::{ConfigError, ReferralsConfig};
 pub use directory::{Directory, DirectoryHandle, Kind, KindSet, Service};
 pub use find::{Hit, Page, Query};
 pub use hours::{Hours, HoursError, Status, wall_clock};
