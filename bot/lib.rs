@@ -8,6 +8,7 @@ pub mod flows;
 pub mod lang;
 pub mod locales;
 pub mod problem;
+pub mod referrals;
 pub mod runtime;
 pub mod store;
 pub mod text;
