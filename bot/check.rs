@@ -48,11 +48,13 @@ pub fn builtin_texts() -> BTreeSet<String> {
     let mut s: BTreeSet<String> = engine::TEXTS.iter().map(|k| k.to_string()).collect();
     s.extend(flows::actions::handoff::TEXTS.iter().map(|k| k.to_string()));
     s.extend(engine::refer::TEXTS.iter().map(|k| k.to_string()));
+    s.extend(
+        crate::referrals::render::MESSAGE_IDS
+            .iter()
+            .map(|k| k.to_string()),
+    );
     s
 }
-
-/// Text ids used by Rust code by prefix (referral rendering assembles its own ids).
-pub const BUILTIN_PREFIXES: &[&str] = &["refer-"];
 
 pub fn check(flows_dir: &Path, locales_dir: &Path) -> Report {
     let loaded = flows::load_dir(flows_dir);
@@ -98,8 +100,7 @@ pub fn check(flows_dir: &Path, locales_dir: &Path) -> Report {
     }
     // Every defined text is used, and medical texts cite a source.
     for (lang, key, site) in texts.all() {
-        let is_builtin =
-            builtins.contains(key) || BUILTIN_PREFIXES.iter().any(|p| key.starts_with(p));
+        let is_builtin = builtins.contains(key);
         if !used.contains(key) && !is_builtin {
             problems.push(Problem::new(
                 &site.file,

@@ -45,6 +45,12 @@ pub struct Script {
     /// `available` to simulate counselors on shift (the handoff action then queues).
     #[serde(default)]
     pub counselors: Option<String>,
+    /// A directory CSV to import first (path relative to the working directory).
+    #[serde(default)]
+    pub directory: Option<String>,
+    /// A configuration file for its `[referrals]` section (places, time zone, radius).
+    #[serde(default)]
+    pub config: Option<String>,
     pub turns: Vec<Spanned<Turn>>,
 }
 
@@ -174,9 +180,30 @@ pub fn run_file(path: &Path, engine: Arc<Engine>) -> Result<ScriptResult, Script
         Some("out-of-hours") => Availability::OutOfHours,
         _ => Availability::NoService,
     };
+    let referrals = match &script.directory {
+        None => None,
+        Some(csv) => {
+            let store_err = |e: String| ScriptError::Store(format!("{file}: {e}"));
+            crate::referrals::import(Path::new(csv), dir.path())
+                .map_err(|e| store_err(e.to_string()))?;
+            let config =
+                crate::config::Config::load_with(script.config.as_deref().map(Path::new), &|_| {
+                    None
+                })
+                .map_err(|e| store_err(e.to_string()))?;
+            let handle = crate::referrals::DirectoryHandle::open(dir.path())
+                .map_err(|e| store_err(e.to_string()))?;
+            Some(
+                crate::referrals::Referrals::new(handle, config.referrals)
+                    .map_err(|e| store_err(e.to_string()))?,
+            )
+        }
+    };
     let ctx = Ctx {
         counselors,
-        referrals: None,
+        referrals: referrals
+            .as_ref()
+            .map(|r| r as &dyn crate::engine::refer::Referrals),
     };
     let mut user = script.user.clone().unwrap_or_else(|| "script-user".into());
     let mut now = SCRIPT_EPOCH;

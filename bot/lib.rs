@@ -2,6 +2,7 @@
 
 pub mod channels;
 pub mod check;
+pub mod config;
 pub mod conversations;
 pub mod engine;
 pub mod flows;

@@ -1,4 +1,5 @@
-//! The `haven` command: chat in the terminal, check flows, run conversation scripts, serve.
+//! The `haven` command: chat in the terminal, check flows, run conversation scripts, manage the
+//! service directory, benchmark, serve.
 
 mod cli;
 
@@ -6,7 +7,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use haven::Lang;
+use haven::config::Config;
 use haven::engine::Channel;
+use haven::referrals::Kind;
 
 #[derive(Parser)]
 #[command(
@@ -15,11 +19,14 @@ use haven::engine::Channel;
     about = "An anonymous harm-reduction support bot."
 )]
 struct Args {
-    /// Directory of flow files.
-    #[arg(long, global = true, env = "HAVEN_FLOWS")]
+    /// A TOML file with the same keys as the environment (HAVEN_*), plus [referrals].
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Directory of flow files (default: flows, or HAVEN_FLOWS).
+    #[arg(long, global = true)]
     flows: Option<PathBuf>,
-    /// Directory of locale texts.
-    #[arg(long, global = true, env = "HAVEN_LOCALES")]
+    /// Directory of locale texts (default: locales, or HAVEN_LOCALES).
+    #[arg(long, global = true)]
     locales: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
@@ -50,10 +57,36 @@ enum Command {
     },
     /// Run conversation scripts (default: tests/conversations/*.yaml).
     Test { scripts: Vec<PathBuf> },
+    /// The service directory: import an operator's CSV, or look up what a person would get.
+    Services {
+        #[command(subcommand)]
+        what: ServicesWhat,
+    },
     /// Measure throughput and latency (build with --release).
     Bench {
         #[command(subcommand)]
         what: BenchWhat,
+    },
+}
+
+#[derive(Subcommand)]
+enum ServicesWhat {
+    /// Validate a directory CSV and, if every row is valid, replace the directory in use.
+    Import { file: PathBuf },
+    /// What a person sending TEXT (a ZIP, a place, "lat,lon") would be told.
+    Find {
+        text: String,
+        /// naloxone, syringe, methadone, buprenorphine, treatment, testing, fentanyl-strips,
+        /// overdose-prevention-center, drop-in.
+        #[arg(long)]
+        kind: Option<Kind>,
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value = "en", value_parser = parse_lang)]
+        lang: Lang,
+        /// sms (compact) or telegram/web (with map links).
+        #[arg(long, default_value = "sms", value_parser = parse_channel)]
+        channel: Channel,
     },
 }
 
@@ -74,44 +107,32 @@ enum BenchWhat {
         #[arg(long, default_value_t = 0.001)]
         seconds_per_message: f64,
     },
+    /// Lookups among 50,000 services; startup time and memory with the ZIP table.
+    Referrals,
 }
 
 fn parse_channel(s: &str) -> Result<Channel, String> {
     Channel::parse(s).ok_or_else(|| format!("unknown channel `{s}` (sms, telegram, web, terminal)"))
 }
 
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| format!("unknown language `{s}` (en, es)"))
+}
+
 fn main() -> ExitCode {
     let args = Args::parse();
     init_logging();
-    let paths = cli::Paths::from_env(args.flows, args.locales);
-    let result = match args.command {
-        Command::Chat {
-            json,
-            ephemeral,
-            user,
-            channel,
-        } => cli::chat::run(
-            &paths,
-            cli::chat::ChatArgs {
-                json,
-                ephemeral,
-                user,
-                channel,
-            },
-        )
-        .map(|()| true),
-        Command::Check { quiet } => cli::check::run(&paths, quiet),
-        Command::Test { scripts } => cli::test::run(&paths, scripts),
-        Command::Bench { what } => match what {
-            BenchWhat::Engine {
-                people,
-                messages,
-                memory,
-                seconds_per_message,
-            } => cli::bench::engine(&paths, people, messages, memory, seconds_per_message)
-                .map(|()| true),
-        },
-    };
+    let result = Config::load(args.config.as_deref())
+        .map_err(anyhow::Error::from)
+        .and_then(|mut config| {
+            if let Some(f) = args.flows {
+                config.flows = f;
+            }
+            if let Some(l) = args.locales {
+                config.locales = l;
+            }
+            run(args.command, &config)
+        });
     match result {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
@@ -125,6 +146,48 @@ fn main() -> ExitCode {
             eprintln!("haven: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+fn run(command: Command, config: &Config) -> anyhow::Result<bool> {
+    match command {
+        Command::Chat {
+            json,
+            ephemeral,
+            user,
+            channel,
+        } => cli::chat::run(
+            config,
+            cli::chat::ChatArgs {
+                json,
+                ephemeral,
+                user,
+                channel,
+            },
+        )
+        .map(|()| true),
+        Command::Check { quiet } => cli::check::run(config, quiet),
+        Command::Test { scripts } => cli::test::run(config, scripts),
+        Command::Services { what } => match what {
+            ServicesWhat::Import { file } => cli::services::import(config, &file),
+            ServicesWhat::Find {
+                text,
+                kind,
+                json,
+                lang,
+                channel,
+            } => cli::services::find(config, &text, kind, json, lang, channel),
+        },
+        Command::Bench { what } => match what {
+            BenchWhat::Engine {
+                people,
+                messages,
+                memory,
+                seconds_per_message,
+            } => cli::bench::engine(config, people, messages, memory, seconds_per_message)
+                .map(|()| true),
+            BenchWhat::Referrals => cli::bench::referrals().map(|()| true),
+        },
     }
 }
 

@@ -189,6 +189,7 @@ fn zip_plus_four_and_unknown_zips() {
         lang: Lang::En,
         style: Style::Sms,
         units: Units::Miles,
+        more_hint: true,
     };
     assert_eq!(
         render_locate_error(LocateError::UnknownZip, &o, &texts(Lang::En)),
@@ -226,6 +227,7 @@ fn empty_result_gives_the_national_options() {
         lang,
         style: Style::Sms,
         units: Units::Miles,
+        more_hint: true,
     };
     let en = render(&page, &located, &o(Lang::En), &texts(Lang::En));
     assert_eq!(
@@ -284,6 +286,7 @@ fn sms_and_rich_replies_from_a_fixture() {
             lang,
             style: Style::Sms,
             units: Units::Miles,
+            more_hint: true,
         };
         render(&page, &located, &o, t).remove(0)
     };
@@ -308,6 +311,7 @@ fn sms_and_rich_replies_from_a_fixture() {
             lang: Lang::En,
             style: Style::Rich,
             units: Units::Kilometres,
+            more_hint: true,
         },
         &en,
     )
@@ -331,6 +335,7 @@ fn sms_and_rich_replies_from_a_fixture() {
         lang: Lang::En,
         style: Style::Sms,
         units: Units::Miles,
+        more_hint: true,
     };
     let sms = render(&page, &located, &o, &en).remove(0);
     assert!(sms.ends_with("\nReply MORE for more places."), "{sms}");

@@ -11,7 +11,9 @@ use haven::engine::{Channel, Content, Ctx};
 use haven::runtime::{DEFAULT_SESSION_TTL_SECS, Haven};
 use haven::store::{Keys, MemoryStore, SledStore, Store};
 
-use super::{Paths, load_engine};
+use haven::config::Config;
+
+use super::load_engine;
 
 /// A mix of what people send: emergencies, questions, answers to questions, noise.
 const MIX: &[&str] = &[
@@ -34,13 +36,13 @@ const MIX: &[&str] = &[
 ];
 
 pub fn engine(
-    paths: &Paths,
+    config: &Config,
     people: usize,
     messages: usize,
     memory: bool,
     seconds_per_message: f64,
 ) -> anyhow::Result<()> {
-    let engine = Arc::new(load_engine(paths)?);
+    let engine = Arc::new(load_engine(config)?);
     let dir = tempfile::tempdir()?;
     let store: Arc<dyn Store> = if memory {
         Arc::new(MemoryStore::new())
@@ -116,5 +118,11 @@ pub fn engine(
         "  latency max:   {:.1} µs",
         us(*lat.last().unwrap_or(&Duration::ZERO))
     );
+    Ok(())
+}
+
+/// `haven bench referrals`: lookups among 50,000 generated services.
+pub fn referrals() -> anyhow::Result<()> {
+    println!("{}", haven::referrals::run_bench());
     Ok(())
 }

@@ -5,12 +5,13 @@
 use std::io::{BufRead, Write};
 use std::sync::Arc;
 
+use haven::config::Config;
 use haven::engine::{Channel, Content, Ctx, Reply};
-use haven::runtime::{DEFAULT_SESSION_TTL_SECS, Haven, now};
+use haven::runtime::{Haven, now};
 use haven::store::{Keys, MemoryStore, SledStore, Store};
 use serde::Serialize;
 
-use super::{Paths, load_engine};
+use super::{load_engine, load_referrals};
 
 pub struct ChatArgs {
     pub json: bool,
@@ -34,17 +35,20 @@ struct JsonLine<'a> {
     warning: Option<&'a str>,
 }
 
-pub fn run(paths: &Paths, args: ChatArgs) -> anyhow::Result<()> {
-    let engine = Arc::new(load_engine(paths)?);
+pub fn run(config: &Config, args: ChatArgs) -> anyhow::Result<()> {
+    let engine = Arc::new(load_engine(config)?);
     let (store, keys): (Arc<dyn Store>, Keys) = if args.ephemeral {
         (Arc::new(MemoryStore::new()), Keys::random()?)
     } else {
-        let secret = std::env::var("HAVEN_SECRET").ok();
-        let keys = Keys::from_env_or_file(secret.as_deref(), &paths.data)?;
-        (Arc::new(SledStore::open(&paths.data)?), keys)
+        let keys = Keys::from_env_or_file(config.secret.as_deref(), &config.data)?;
+        (Arc::new(SledStore::open(&config.data)?), keys)
     };
-    let haven = Haven::new(engine, store.clone(), keys, ttl_from_env()?);
-    let ctx = Ctx::default();
+    let haven = Haven::new(engine, store.clone(), keys, config.session_ttl_secs);
+    let referrals = load_referrals(config)?;
+    let ctx = Ctx {
+        referrals: Some(&referrals),
+        ..Ctx::default()
+    };
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
     let stdout = std::io::stdout();
@@ -139,25 +143,5 @@ fn render_terminal(r: &Reply, channel: Channel) -> String {
         format!("{}\n{}", r.text, buttons.join(" "))
     } else {
         r.plain()
-    }
-}
-
-/// `HAVEN_SESSION_TTL` in seconds or with a unit (`24h`), default 24 hours.
-pub fn ttl_from_env() -> anyhow::Result<i64> {
-    match std::env::var("HAVEN_SESSION_TTL") {
-        Err(_) => Ok(DEFAULT_SESSION_TTL_SECS),
-        Ok(v) => {
-            let secs = v
-                .parse::<i64>()
-                .ok()
-                .or_else(|| haven::conversations::parse_duration(&v))
-                .filter(|s| *s > 0)
-                .ok_or_else(|| {
-                    anyhow::anyhow!(
-                        "HAVEN_SESSION_TTL: `{v}` is not a duration (e.g. 86400, 24h, 90m)"
-                    )
-                })?;
-            Ok(secs)
-        }
     }
 }

@@ -2,11 +2,11 @@
 
 use haven::check::check;
 
-use super::Paths;
+use haven::config::Config;
 
 /// Returns whether the flows and texts are clean.
-pub fn run(paths: &Paths, quiet: bool) -> anyhow::Result<bool> {
-    let report = check(&paths.flows, &paths.locales);
+pub fn run(config: &Config, quiet: bool) -> anyhow::Result<bool> {
+    let report = check(&config.flows, &config.locales);
     for p in &report.problems {
         println!("{p}");
     }
@@ -38,8 +38,8 @@ pub fn run(paths: &Paths, quiet: bool) -> anyhow::Result<bool> {
     if n == 0 {
         println!(
             "\nok: {} and {} are valid",
-            paths.flows.display(),
-            paths.locales.display()
+            config.flows.display(),
+            config.locales.display()
         );
     } else {
         println!("\n{n} problem{}", if n == 1 { "" } else { "s" });

@@ -4,32 +4,16 @@
 pub mod bench;
 pub mod chat;
 pub mod check;
+pub mod services;
 pub mod test;
 
-use std::path::PathBuf;
-
-/// Where flows, texts and data live, from flags and environment.
-#[derive(Clone, Debug)]
-pub struct Paths {
-    pub flows: PathBuf,
-    pub locales: PathBuf,
-    pub data: PathBuf,
-}
-
-impl Paths {
-    pub fn from_env(flows: Option<PathBuf>, locales: Option<PathBuf>) -> Paths {
-        Paths {
-            flows: flows.unwrap_or_else(|| PathBuf::from("flows")),
-            locales: locales.unwrap_or_else(|| PathBuf::from("locales")),
-            data: std::env::var_os("HAVEN_DATA")
-                .map_or_else(|| PathBuf::from("data"), PathBuf::from),
-        }
-    }
-}
+use haven::config::Config;
+use haven::engine::Engine;
+use haven::referrals::{DirectoryHandle, Referrals};
 
 /// Loads the engine or prints every problem and fails.
-pub fn load_engine(paths: &Paths) -> anyhow::Result<haven::engine::Engine> {
-    match haven::engine::Engine::load(&paths.flows, &paths.locales) {
+pub fn load_engine(config: &Config) -> anyhow::Result<Engine> {
+    match Engine::load(&config.flows, &config.locales) {
         Ok(e) => Ok(e),
         Err(problems) => {
             for p in &problems {
@@ -39,9 +23,15 @@ pub fn load_engine(paths: &Paths) -> anyhow::Result<haven::engine::Engine> {
                 "{} problem{} in {} or {}: fix them (see `haven check`) and try again",
                 problems.len(),
                 if problems.len() == 1 { "" } else { "s" },
-                paths.flows.display(),
-                paths.locales.display()
+                config.flows.display(),
+                config.locales.display()
             )
         }
     }
+}
+
+/// The operator's directory (empty until `haven services import`) with the configured places.
+pub fn load_referrals(config: &Config) -> anyhow::Result<Referrals> {
+    let handle = DirectoryHandle::open(&config.data)?;
+    Ok(Referrals::new(handle, config.referrals.clone())?)
 }

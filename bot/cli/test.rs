@@ -5,11 +5,13 @@ use std::sync::Arc;
 
 use haven::conversations::{run_file, scripts_in};
 
-use super::{Paths, load_engine};
+use haven::config::Config;
+
+use super::load_engine;
 
 /// Returns whether every script passed.
-pub fn run(paths: &Paths, scripts: Vec<PathBuf>) -> anyhow::Result<bool> {
-    let engine = Arc::new(load_engine(paths)?);
+pub fn run(config: &Config, scripts: Vec<PathBuf>) -> anyhow::Result<bool> {
+    let engine = Arc::new(load_engine(config)?);
     let files = if scripts.is_empty() {
         scripts_in(&PathBuf::from("tests/conversations"))?
     } else {

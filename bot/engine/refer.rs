@@ -35,9 +35,13 @@ pub trait Referrals: Send + Sync {
     fn locate(&self, text: &str) -> Option<String>;
 
     /// The replies listing services of `kind` near `place` (a value `locate` returned, or
-    /// `lat,lon` from a location pin), `offset` results in; `None` when nothing is nearby.
-    fn answer(&self, q: &ReferQuery<'_>) -> Option<ReferAnswer>;
+    /// `lat,lon` from a location pin), `offset` results in, with words from `texts`; `None`
+    /// when there is no directory to ask.
+    fn answer(&self, q: &ReferQuery<'_>, texts: &TextFn<'_>) -> Option<ReferAnswer>;
 }
+
+/// Renders a text by id with plain-string arguments, in the person's language.
+pub type TextFn<'a> = dyn Fn(&str, &[(&str, String)]) -> String + 'a;
 
 /// A referral question.
 pub struct ReferQuery<'a> {
@@ -81,15 +85,24 @@ pub fn run(ex: &mut Exec, kind: Option<&str>, near: &str, next_page: bool) {
     } else {
         0
     };
+    let lang = ex.session.lang;
+    let engine = ex.engine;
+    let text_fn = move |key: &str, args: &[(&str, String)]| {
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        engine.texts.render(lang, key, &args)
+    };
     let answer = match (ex.ctx.referrals, place) {
-        (Some(r), Some(place)) => r.answer(&ReferQuery {
-            kind,
-            place: &place,
-            offset,
-            lang: ex.session.lang,
-            channel: ex.input.channel,
-            now: ex.input.now,
-        }),
+        (Some(r), Some(place)) => r.answer(
+            &ReferQuery {
+                kind,
+                place: &place,
+                offset,
+                lang,
+                channel: ex.input.channel,
+                now: ex.input.now,
+            },
+            &text_fn,
+        ),
         _ => None,
     };
     match answer {

@@ -81,6 +81,7 @@ pub fn find_cmd(
         lang: cmd.lang,
         style: cmd.style,
         units: cmd.units,
+        more_hint: true,
     };
     let replies = render(&page, &located, &options, texts);
     if !cmd.json {

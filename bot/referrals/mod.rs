@@ -63,6 +63,7 @@ pub mod hours;
 pub mod import;
 pub mod locate;
 pub mod render;
+pub mod service;
 pub mod zip;
 
 pub use bench::{BenchReport, run_bench};
@@ -74,4 +75,5 @@ pub use hours::{Hours, HoursError, Status, wall_clock};
 pub use import::{ImportError, ImportReport, Problem, import};
 pub use locate::{LocateError, Located, Locator, Place, PlaceError, Places};
 pub use render::{RenderOptions, Style, Texts, Units, render, render_locate_error};
+pub use service::Referrals;
 pub use zip::{ZipError, ZipTable};

@@ -63,6 +63,8 @@ pub struct RenderOptions {
     pub lang: Lang,
     pub style: Style,
     pub units: Units,
+    /// Whether to end a list that has more pages with "Reply MORE" (the flow may ask itself).
+    pub more_hint: bool,
 }
 
 /// The SMS budget for one reply.
@@ -83,7 +85,7 @@ pub const MESSAGE_IDS: &[&str] = &[
     "refer-approx-location",
     "refer-more",
     "refer-no-more",
-    "refer-none",
+    "refer-none-near",
     "refer-national",
     "refer-ask-location",
     "refer-unknown-zip",
@@ -149,7 +151,7 @@ fn empty(page: &Page, at: &Located, opts: &RenderOptions, texts: &Texts<'_>) -> 
         let [here, place] = place_args(at);
         let kind = page.query.kind.map_or("any", Kind::code).to_owned();
         texts(
-            "refer-none",
+            "refer-none-near",
             &[here, place, ("kind", kind), ("radius", radius)],
         )
     } else {
@@ -161,7 +163,7 @@ fn empty(page: &Page, at: &Located, opts: &RenderOptions, texts: &Texts<'_>) -> 
 
 fn list_sms(page: &Page, at: &Located, opts: &RenderOptions, texts: &Texts<'_>) -> String {
     let header = texts("refer-header", &place_args(at));
-    let footer = page.has_more().then(|| texts("refer-more", &[]));
+    let footer = (opts.more_hint && page.has_more()).then(|| texts("refer-more", &[]));
     // (longest name, longest address) allowed; tried in order until the reply fits.
     const LIMITS: [(usize, usize); 5] = [
         (usize::MAX, usize::MAX),
@@ -252,7 +254,7 @@ fn list_rich(page: &Page, at: &Located, opts: &RenderOptions, texts: &Texts<'_>)
         }
         blocks.push(lines.join("\n"));
     }
-    if page.has_more() {
+    if opts.more_hint && page.has_more() {
         blocks.push(texts("refer-more", &[]));
     }
     blocks.join("\n\n")
@@ -475,6 +477,7 @@ pub(crate) mod tests {
             lang,
             style,
             units: Units::Miles,
+            more_hint: true,
         }
     }
 
@@ -562,7 +565,7 @@ pub(crate) mod tests {
             es[0]
         );
         assert!(
-            es[0].ends_with("Responde MAS para ver otros lugares."),
+            es[0].ends_with("Responda MAS para ver otros lugares."),
             "{}",
             es[0]
         );

@@ -57,7 +57,8 @@ refer-no-more = That's every place I have within { $radius }.
 
 ## Nothing nearby
 
-refer-none =
+# Source: none needed (says what the directory holds; the national options follow).
+refer-none-near =
     I didn't find { $kind ->
         [naloxone] naloxone
         [syringe] syringe services

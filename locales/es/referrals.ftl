@@ -15,7 +15,7 @@
 
 refer-header =
     { $here ->
-        [yes] Cerca de ti:
+        [yes] Cerca de usted:
        *[no] Cerca de { $place }:
     }
 
@@ -53,12 +53,13 @@ refer-approx-location = La ubicación es aproximada (el centro de su código pos
 
 ## Más resultados ("MAS" lo maneja el flujo de referencias)
 
-refer-more = Responde MAS para ver otros lugares.
+refer-more = Responda MAS para ver otros lugares.
 refer-no-more = Esos son todos los lugares que tengo a menos de { $radius }.
 
 ## Nada cerca
 
-refer-none =
+# Source: none needed (says what the directory holds; the national options follow).
+refer-none-near =
     No encontré { $kind ->
         [naloxone] naloxona
         [syringe] servicios de jeringas
@@ -71,19 +72,19 @@ refer-none =
         [drop-in] un centro de acogida
        *[any] ningún lugar
     } a menos de { $radius } de { $here ->
-        [yes] ti
+        [yes] usted
        *[no] { $place }
     } en nuestra lista.
 
 # Línea Nacional de Ayuda de SAMHSA: gratis, confidencial, 24/7, los 365 días, en inglés y
 # español; información y referencias a tratamiento (no es consejería). FindTreatment.gov es el
 # buscador de tratamiento de SAMHSA. Fuente: samhsa.gov/find-help/national-helpline
-refer-national = Busca tratamiento en FindTreatment.gov o llama a la Línea Nacional de Ayuda de SAMHSA al 1-800-662-4357 (gratis, confidencial, 24/7, en inglés y español).
+refer-national = Busque tratamiento en FindTreatment.gov o llame a la Línea Nacional de Ayuda de SAMHSA al 1-800-662-4357 (gratis, confidencial, 24/7, en inglés y español).
 
 ## Preguntar dónde está la persona
 
-refer-ask-location = Para buscar lugares cerca de ti, manda tu código postal (por ejemplo 10001), comparte tu ubicación o dime tu barrio.
-refer-unknown-zip = No conozco ese código postal (ZIP). ¿Puedes revisarlo, o decirme tu barrio o ciudad?
+refer-ask-location = Para buscar lugares cerca de usted, mande su código postal (por ejemplo 10001), comparta su ubicación o dígame su barrio.
+refer-unknown-zip = No conozco ese código postal (ZIP). ¿Puede revisarlo, o decirme su barrio o ciudad?
 
 ## Tipos de servicio (Telegram y chat web los muestran bajo cada lugar)
 

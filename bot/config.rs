@@ -1,0 +1,475 @@
+//! Configuration: environment variables, or the same keys in a TOML file (`--config FILE`);
+//! the environment wins. Every problem names the variable, and a bad configuration stops
+//! startup rather than failing later in a conversation.
+//!
+//! ```toml
+//! HAVEN_LISTEN = "127.0.0.1:8080"
+//! HAVEN_PUBLIC_URL = "https://haven.example.org"
+//! HAVEN_TWILIO_ACCOUNT_SID = "AC..."
+//! HAVEN_TWILIO_AUTH_TOKEN = "..."
+//! HAVEN_TWILIO_FROM = "+15555550100"
+//! HAVEN_TELEGRAM_TOKEN = "123456:ABC..."
+//!
+//! [referrals]            # see referrals::config
+//! time_zone = "America/New_York"
+//! ```
+//! A channel without credentials is off; `/healthz` says which are on.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::referrals::ReferralsConfig;
+use crate::runtime::DEFAULT_SESSION_TTL_SECS;
+
+/// Every variable haven reads, for the TOML file and for `deploy/haven.env.example`.
+pub const KEYS: &[&str] = &[
+    "HAVEN_LISTEN",
+    "HAVEN_DATA",
+    "HAVEN_SECRET",
+    "HAVEN_PUBLIC_URL",
+    "HAVEN_SESSION_TTL",
+    "HAVEN_FLOWS",
+    "HAVEN_LOCALES",
+    "HAVEN_TWILIO_ACCOUNT_SID",
+    "HAVEN_TWILIO_AUTH_TOKEN",
+    "HAVEN_TWILIO_FROM",
+    "HAVEN_TWILIO_MESSAGING_SERVICE_SID",
+    "HAVEN_TWILIO_API_URL",
+    "HAVEN_TELEGRAM_TOKEN",
+    "HAVEN_TELEGRAM_API_URL",
+    "HAVEN_TELEGRAM_WEBHOOK_URL",
+    "HAVEN_TELEGRAM_SECRET",
+    "HAVEN_COUNSELOR_CHAT_ID",
+    "HAVEN_RATE_LIMIT",
+];
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub data: PathBuf,
+    pub secret: Option<String>,
+    /// The public base URL Twilio calls (signatures are checked against it).
+    pub public_url: Option<String>,
+    pub session_ttl_secs: i64,
+    pub flows: PathBuf,
+    pub locales: PathBuf,
+    pub twilio: Option<TwilioConfig>,
+    pub telegram: Option<TelegramConfig>,
+    pub counselor_chat_id: Option<i64>,
+    /// Messages one person may send per minute before haven stops answering for a while.
+    pub rate_limit_per_minute: u32,
+    pub referrals: ReferralsConfig,
+    /// The `[counselors]` section, kept as TOML for the handoff module to read.
+    pub counselors: toml::Table,
+}
+
+#[derive(Clone, Debug)]
+pub struct TwilioConfig {
+    pub account_sid: String,
+    pub auth_token: String,
+    pub from: Option<String>,
+    pub messaging_service_sid: Option<String>,
+    pub api_url: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct TelegramConfig {
+    pub token: String,
+    pub api_url: String,
+    /// Webhook mode when set: (public URL Telegram posts to, secret token).
+    pub webhook: Option<(String, String)>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the configuration file {0}: {1}")]
+    Read(String, std::io::Error),
+    #[error("{file}: {message}")]
+    Toml { file: String, message: String },
+    #[error("{key}: {message}")]
+    Invalid { key: &'static str, message: String },
+    #[error("{0}")]
+    Referrals(#[from] crate::referrals::ConfigError),
+}
+
+fn invalid(key: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        key,
+        message: message.into(),
+    }
+}
+
+/// The file: `HAVEN_*` keys (checked against `KEYS` below, since serde cannot deny unknown
+/// fields next to a flattened map) and the sections.
+#[derive(Default, Deserialize)]
+struct FileConfig {
+    #[serde(flatten)]
+    vars: BTreeMap<String, toml::Value>,
+    #[serde(default)]
+    referrals: Option<ReferralsConfig>,
+    #[serde(default)]
+    counselors: Option<toml::Table>,
+}
+
+impl Config {
+    /// Reads `file` (if any) and the process environment.
+    pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
+        Config::load_with(file, &|k| std::env::var(k).ok())
+    }
+
+    /// Reads `file` (if any) and the variables `env` gives (tests pass their own).
+    pub fn load_with(
+        file: Option<&Path>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let parsed: FileConfig = match file {
+            None => FileConfig::default(),
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| ConfigError::Read(path.display().to_string(), e))?;
+                toml::from_str(&text).map_err(|e| ConfigError::Toml {
+                    file: path.display().to_string(),
+                    message: e.to_string().lines().collect::<Vec<_>>().join(" "),
+                })?
+            }
+        };
+        let mut from_file: BTreeMap<String, String> = BTreeMap::new();
+        for (k, v) in parsed.vars {
+            if !KEYS.contains(&k.as_str()) {
+                return Err(ConfigError::Toml {
+                    file: file.map(|p| p.display().to_string()).unwrap_or_default(),
+                    message: format!("unknown key `{k}` (known: {})", KEYS.join(", ")),
+                });
+            }
+            let s = match v {
+                toml::Value::String(s) => s,
+                toml::Value::Integer(i) => i.to_string(),
+                toml::Value::Float(f) => f.to_string(),
+                toml::Value::Boolean(b) => b.to_string(),
+                other => {
+                    return Err(ConfigError::Toml {
+                        file: file.map(|p| p.display().to_string()).unwrap_or_default(),
+                        message: format!(
+                            "`{k}` must be a string or number, not {}",
+                            other.type_str()
+                        ),
+                    });
+                }
+            };
+            from_file.insert(k, s);
+        }
+        // Empty values count as unset, so `HAVEN_X=` in an env file turns a setting off.
+        let get = |k: &str| {
+            env(k)
+                .or_else(|| from_file.get(k).cloned())
+                .filter(|v| !v.trim().is_empty())
+        };
+
+        let listen = match get("HAVEN_LISTEN") {
+            None => SocketAddr::from(([127, 0, 0, 1], 8080)),
+            Some(v) => v.parse().map_err(|_| {
+                invalid(
+                    "HAVEN_LISTEN",
+                    format!("`{v}` is not an address like 127.0.0.1:8080"),
+                )
+            })?,
+        };
+        let session_ttl_secs = match get("HAVEN_SESSION_TTL") {
+            None => DEFAULT_SESSION_TTL_SECS,
+            Some(v) => v
+                .parse::<i64>()
+                .ok()
+                .or_else(|| crate::conversations::parse_duration(&v))
+                .filter(|s| *s >= 60)
+                .ok_or_else(|| {
+                    invalid(
+                        "HAVEN_SESSION_TTL",
+                        format!("`{v}` is not a duration of a minute or more (86400, 24h, 90m)"),
+                    )
+                })?,
+        };
+        if let Some(s) = get("HAVEN_SECRET") {
+            if s.len() < 16 {
+                return Err(invalid("HAVEN_SECRET", "must be at least 16 characters"));
+            }
+        }
+        let public_url = get("HAVEN_PUBLIC_URL");
+        if let Some(u) = &public_url {
+            let parsed = url::Url::parse(u)
+                .map_err(|e| invalid("HAVEN_PUBLIC_URL", format!("`{u}` is not a URL: {e}")))?;
+            if !matches!(parsed.scheme(), "http" | "https") || parsed.query().is_some() {
+                return Err(invalid(
+                    "HAVEN_PUBLIC_URL",
+                    "must be an http(s) base URL without a query, e.g. https://haven.example.org",
+                ));
+            }
+        }
+
+        let twilio = match (
+            get("HAVEN_TWILIO_ACCOUNT_SID"),
+            get("HAVEN_TWILIO_AUTH_TOKEN"),
+        ) {
+            (None, None) => None,
+            (Some(_), None) => {
+                return Err(invalid(
+                    "HAVEN_TWILIO_AUTH_TOKEN",
+                    "is required when HAVEN_TWILIO_ACCOUNT_SID is set",
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(invalid(
+                    "HAVEN_TWILIO_ACCOUNT_SID",
+                    "is required when HAVEN_TWILIO_AUTH_TOKEN is set",
+                ));
+            }
+            (Some(sid), Some(token)) => {
+                if !(sid.len() == 34
+                    && sid.starts_with("AC")
+                    && sid[2..].chars().all(|c| c.is_ascii_hexdigit()))
+                {
+                    return Err(invalid(
+                        "HAVEN_TWILIO_ACCOUNT_SID",
+                        "must be AC followed by 32 hex digits",
+                    ));
+                }
+                let from = get("HAVEN_TWILIO_FROM");
+                let messaging_service_sid = get("HAVEN_TWILIO_MESSAGING_SERVICE_SID");
+                if from.is_none() && messaging_service_sid.is_none() {
+                    return Err(invalid(
+                        "HAVEN_TWILIO_FROM",
+                        "or HAVEN_TWILIO_MESSAGING_SERVICE_SID is required to send SMS",
+                    ));
+                }
+                if public_url.is_none() {
+                    return Err(invalid(
+                        "HAVEN_PUBLIC_URL",
+                        "is required with Twilio: webhook signatures are checked against it",
+                    ));
+                }
+                Some(TwilioConfig {
+                    account_sid: sid,
+                    auth_token: token,
+                    from,
+                    messaging_service_sid,
+                    api_url: get("HAVEN_TWILIO_API_URL")
+                        .unwrap_or_else(|| "https://api.twilio.com".into()),
+                })
+            }
+        };
+
+        let telegram = match get("HAVEN_TELEGRAM_TOKEN") {
+            None => {
+                for k in ["HAVEN_TELEGRAM_WEBHOOK_URL", "HAVEN_TELEGRAM_SECRET"] {
+                    if get(k).is_some() {
+                        return Err(invalid(
+                            "HAVEN_TELEGRAM_TOKEN",
+                            format!("is required when {k} is set"),
+                        ));
+                    }
+                }
+                None
+            }
+            Some(token) => {
+                if !token.contains(':') {
+                    return Err(invalid(
+                        "HAVEN_TELEGRAM_TOKEN",
+                        "does not look like a BotFather token (digits:letters)",
+                    ));
+                }
+                let api_url = get("HAVEN_TELEGRAM_API_URL")
+                    .unwrap_or_else(|| "https://api.telegram.org".into());
+                url::Url::parse(&api_url)
+                    .map_err(|e| invalid("HAVEN_TELEGRAM_API_URL", e.to_string()))?;
+                let webhook = match (
+                    get("HAVEN_TELEGRAM_WEBHOOK_URL"),
+                    get("HAVEN_TELEGRAM_SECRET"),
+                ) {
+                    (None, None) => None,
+                    (Some(_), None) => {
+                        return Err(invalid(
+                            "HAVEN_TELEGRAM_SECRET",
+                            "is required in webhook mode (HAVEN_TELEGRAM_WEBHOOK_URL)",
+                        ));
+                    }
+                    (None, Some(_)) => {
+                        return Err(invalid(
+                            "HAVEN_TELEGRAM_WEBHOOK_URL",
+                            "is required when HAVEN_TELEGRAM_SECRET is set",
+                        ));
+                    }
+                    (Some(u), Some(s)) => {
+                        let ok = (1..=256).contains(&s.len())
+                            && s.chars()
+                                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                        if !ok {
+                            return Err(invalid(
+                                "HAVEN_TELEGRAM_SECRET",
+                                "must be 1-256 characters of A-Z, a-z, 0-9, _ and -",
+                            ));
+                        }
+                        let parsed = url::Url::parse(&u)
+                            .map_err(|e| invalid("HAVEN_TELEGRAM_WEBHOOK_URL", e.to_string()))?;
+                        if parsed.scheme() != "https" && !is_loopback(&parsed) {
+                            return Err(invalid(
+                                "HAVEN_TELEGRAM_WEBHOOK_URL",
+                                "must be https (Telegram only calls https webhooks)",
+                            ));
+                        }
+                        Some((u, s))
+                    }
+                };
+                Some(TelegramConfig {
+                    token,
+                    api_url,
+                    webhook,
+                })
+            }
+        };
+        let counselor_chat_id = match get("HAVEN_COUNSELOR_CHAT_ID") {
+            None => None,
+            Some(v) => Some(v.parse::<i64>().map_err(|_| {
+                invalid(
+                    "HAVEN_COUNSELOR_CHAT_ID",
+                    "must be a Telegram chat id (a number, negative for groups)",
+                )
+            })?),
+        };
+        if counselor_chat_id.is_some() && telegram.is_none() {
+            return Err(invalid(
+                "HAVEN_COUNSELOR_CHAT_ID",
+                "needs HAVEN_TELEGRAM_TOKEN: counselors work in a Telegram group",
+            ));
+        }
+        let rate_limit_per_minute = match get("HAVEN_RATE_LIMIT") {
+            None => 20,
+            Some(v) => v.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                invalid(
+                    "HAVEN_RATE_LIMIT",
+                    "must be a number of messages per minute, 1 or more",
+                )
+            })?,
+        };
+        let referrals = parsed.referrals.unwrap_or_default();
+        referrals.validate()?;
+        Ok(Config {
+            listen,
+            data: get("HAVEN_DATA").map_or_else(|| PathBuf::from("data"), PathBuf::from),
+            secret: get("HAVEN_SECRET"),
+            public_url,
+            session_ttl_secs,
+            flows: get("HAVEN_FLOWS").map_or_else(|| PathBuf::from("flows"), PathBuf::from),
+            locales: get("HAVEN_LOCALES").map_or_else(|| PathBuf::from("locales"), PathBuf::from),
+            twilio,
+            telegram,
+            counselor_chat_id,
+            rate_limit_per_minute,
+            referrals,
+            counselors: parsed.counselors.unwrap_or_default(),
+        })
+    }
+}
+
+fn is_loopback(u: &url::Url) -> bool {
+    matches!(
+        u.host_str(),
+        Some("127.0.0.1") | Some("localhost") | Some("[::1]")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: BTreeMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::load_with(None, &|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn nothing_configured_is_a_valid_local_demo() {
+        let c = load(&[]).unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        assert!(c.twilio.is_none() && c.telegram.is_none());
+        assert_eq!(c.session_ttl_secs, 24 * 3600);
+    }
+
+    #[test]
+    fn incomplete_configuration_names_the_variable() {
+        let sid = "AC0123456789abcdef0123456789abcdef";
+        let err = |v: &[(&str, &str)]| load(v).unwrap_err().to_string();
+        assert!(err(&[("HAVEN_TWILIO_ACCOUNT_SID", sid)]).starts_with("HAVEN_TWILIO_AUTH_TOKEN:"));
+        assert!(
+            err(&[
+                ("HAVEN_TWILIO_ACCOUNT_SID", sid),
+                ("HAVEN_TWILIO_AUTH_TOKEN", "t")
+            ])
+            .starts_with("HAVEN_TWILIO_FROM:")
+        );
+        assert!(
+            err(&[
+                ("HAVEN_TWILIO_ACCOUNT_SID", sid),
+                ("HAVEN_TWILIO_AUTH_TOKEN", "t"),
+                ("HAVEN_TWILIO_FROM", "+15555550100")
+            ])
+            .starts_with("HAVEN_PUBLIC_URL:")
+        );
+        assert!(
+            err(&[
+                ("HAVEN_TWILIO_ACCOUNT_SID", "nope"),
+                ("HAVEN_TWILIO_AUTH_TOKEN", "t")
+            ])
+            .starts_with("HAVEN_TWILIO_ACCOUNT_SID:")
+        );
+        assert!(err(&[("HAVEN_LISTEN", "everywhere")]).starts_with("HAVEN_LISTEN:"));
+        assert!(err(&[("HAVEN_TELEGRAM_SECRET", "abc")]).starts_with("HAVEN_TELEGRAM_TOKEN:"));
+        assert!(
+            err(&[
+                ("HAVEN_TELEGRAM_TOKEN", "1:A"),
+                ("HAVEN_TELEGRAM_WEBHOOK_URL", "https://x.org/tg")
+            ])
+            .starts_with("HAVEN_TELEGRAM_SECRET:")
+        );
+        assert!(
+            err(&[
+                ("HAVEN_TELEGRAM_TOKEN", "1:A"),
+                ("HAVEN_TELEGRAM_WEBHOOK_URL", "https://x.org/tg"),
+                ("HAVEN_TELEGRAM_SECRET", "has space")
+            ])
+            .starts_with("HAVEN_TELEGRAM_SECRET:")
+        );
+        assert!(err(&[("HAVEN_SESSION_TTL", "soon")]).starts_with("HAVEN_SESSION_TTL:"));
+        assert!(err(&[("HAVEN_SECRET", "short")]).starts_with("HAVEN_SECRET:"));
+        assert!(
+            err(&[("HAVEN_COUNSELOR_CHAT_ID", "-100")]).starts_with("HAVEN_COUNSELOR_CHAT_ID:")
+        );
+    }
+
+    #[test]
+    fn toml_file_uses_the_same_keys_and_the_environment_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("haven.toml");
+        std::fs::write(
+            &path,
+            "HAVEN_LISTEN = \"127.0.0.1:9000\"\nHAVEN_SESSION_TTL = \"2h\"\n[referrals]\ntime_zone = \"America/Chicago\"\n",
+        )
+        .unwrap();
+        let c = Config::load_with(Some(&path), &|k| {
+            (k == "HAVEN_LISTEN").then(|| "127.0.0.1:9001".to_string())
+        })
+        .unwrap();
+        assert_eq!(c.listen.port(), 9001);
+        assert_eq!(c.session_ttl_secs, 7200);
+        assert_eq!(c.referrals.time_zone, "America/Chicago");
+        std::fs::write(&path, "HAVEN_LISTN = \"x\"\n").unwrap();
+        let e = Config::load_with(Some(&path), &|_| None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("unknown key `HAVEN_LISTN`"), "{e}");
+    }
+}
