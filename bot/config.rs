@@ -191,10 +191,10 @@ impl Config {
                     )
                 })?,
         };
-        if let Some(s) = get("HAVEN_SECRET") {
-            if s.len() < 16 {
-                return Err(invalid("HAVEN_SECRET", "must be at least 16 characters"));
-            }
+        if let Some(s) = get("HAVEN_SECRET")
+            && s.len() < 16
+        {
+            return Err(invalid("HAVEN_SECRET", "must be at least 16 characters"));
         }
         let public_url = get("HAVEN_PUBLIC_URL");
         if let Some(u) = &public_url {

@@ -222,10 +222,10 @@ pub fn run_file(path: &Path, engine: Arc<Engine>) -> Result<ScriptResult, Script
                 None => fail(format!("cannot read duration `{w}` (use 90s, 30m, 25h)")),
             }
         }
-        if t.purge {
-            if let Err(e) = store.purge_expired(now) {
-                fail(format!("purge failed: {e}"));
-            }
+        if t.purge
+            && let Err(e) = store.purge_expired(now)
+        {
+            fail(format!("purge failed: {e}"));
         }
         let content = match (&t.say, t.location) {
             (Some(s), _) => Some(Content::Text(s)),
@@ -245,15 +245,15 @@ pub fn run_file(path: &Path, engine: Arc<Engine>) -> Result<ScriptResult, Script
             let replies: Vec<String> = o.replies.iter().map(|r| r.for_channel(channel)).collect();
             let all = replies.join("\n");
             let show = || format!("replies were: {replies:?}");
-            if let Some(want) = &t.intent {
-                if &o.intent != want {
-                    fail(format!("intent `{}`, expected `{want}`", o.intent));
-                }
+            if let Some(want) = &t.intent
+                && &o.intent != want
+            {
+                fail(format!("intent `{}`, expected `{want}`", o.intent));
             }
-            if let Some(want) = &t.lang {
-                if Lang::parse(want) != Some(o.session.lang) {
-                    fail(format!("language `{}`, expected `{want}`", o.session.lang));
-                }
+            if let Some(want) = &t.lang
+                && Lang::parse(want) != Some(o.session.lang)
+            {
+                fail(format!("language `{}`, expected `{want}`", o.session.lang));
             }
             if let Some(want) = &t.flow {
                 let got = o.session.flow.as_deref().unwrap_or("none");
@@ -267,10 +267,10 @@ pub fn run_file(path: &Path, engine: Arc<Engine>) -> Result<ScriptResult, Script
                     fail(format!("step `{got}`, expected `{want}`"));
                 }
             }
-            if let Some(want) = &t.first {
-                if !replies.first().is_some_and(|r| r.contains(want.as_str())) {
-                    fail(format!("first reply does not contain {want:?}; {}", show()));
-                }
+            if let Some(want) = &t.first
+                && !replies.first().is_some_and(|r| r.contains(want.as_str()))
+            {
+                fail(format!("first reply does not contain {want:?}; {}", show()));
             }
             for want in &t.contains {
                 if !all.contains(want.as_str()) {
@@ -282,14 +282,14 @@ pub fn run_file(path: &Path, engine: Arc<Engine>) -> Result<ScriptResult, Script
                     fail(format!("replies contain {unwanted:?}; {}", show()));
                 }
             }
-            if let Some(n) = t.replies {
-                if replies.len() != n {
-                    fail(format!(
-                        "{} replies, expected {n}; {}",
-                        replies.len(),
-                        show()
-                    ));
-                }
+            if let Some(n) = t.replies
+                && replies.len() != n
+            {
+                fail(format!(
+                    "{} replies, expected {n}; {}",
+                    replies.len(),
+                    show()
+                ));
             }
             if t.silent && !replies.is_empty() {
                 fail(format!("expected silence; {}", show()));

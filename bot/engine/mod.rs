@@ -327,13 +327,11 @@ impl Exec<'_> {
                 self.say("help-info");
                 return;
             }
-            Some(Keyword::Start) => {
-                if self.session.handoff.is_none() {
-                    self.start_fallback_greeting();
-                    return;
-                }
+            Some(Keyword::Start) if self.session.handoff.is_none() => {
+                self.start_fallback_greeting();
+                return;
             }
-            None => {}
+            Some(Keyword::Start) | None => {}
         }
         let trigger = cls.trigger.map(|t| &flows.triggers[t]);
 
@@ -380,11 +378,11 @@ impl Exec<'_> {
                 return;
             }
             let interruptible = flows.flows[fi].interruptible;
-            if let Some(t) = trigger {
-                if interruptible || t.urgent {
-                    self.start_trigger(cls.trigger.expect("trigger"), cls);
-                    return;
-                }
+            if let Some(t) = trigger
+                && (interruptible || t.urgent)
+            {
+                self.start_trigger(cls.trigger.expect("trigger"), cls);
+                return;
             }
             self.not_understood(fi, si);
             return;

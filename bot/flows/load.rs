@@ -908,16 +908,16 @@ fn check_triggers(set: &FlowSet, raws: &[(PathBuf, RawFlow)], problems: &mut Vec
             ));
         }
     }
-    if let Some(t) = set.trigger_for("emergency") {
-        if !t.urgent {
-            let f = &set.flows[t.flow];
-            problems.push(Problem::new(
-                &f.file,
-                0,
-                0,
-                "the emergency trigger must be `urgent: true` so that it interrupts every flow",
-            ));
-        }
+    if let Some(t) = set.trigger_for("emergency")
+        && !t.urgent
+    {
+        let f = &set.flows[t.flow];
+        problems.push(Problem::new(
+            &f.file,
+            0,
+            0,
+            "the emergency trigger must be `urgent: true` so that it interrupts every flow",
+        ));
     }
 }
 
@@ -956,14 +956,13 @@ fn mark_choices_and_emergency(set: &FlowSet, uses: &mut [TextUse]) {
             }
             for (cfi, csi) in carriers {
                 let (cflow, cstep) = (&set.flows[cfi], &set.flows[cfi].steps[csi]);
-                if let Some(key) = last_text(cstep) {
-                    if let Some(u) = uses
+                if let Some(key) = last_text(cstep)
+                    && let Some(u) = uses
                         .iter_mut()
                         .rev()
                         .find(|u| u.flow == cflow.id && u.step == cstep.id && u.key == key)
-                    {
-                        u.choices = labels.clone();
-                    }
+                {
+                    u.choices = labels.clone();
                 }
             }
         }
@@ -975,13 +974,12 @@ fn mark_choices_and_emergency(set: &FlowSet, uses: &mut [TextUse]) {
             Action::Say(s) => s.texts.first(),
             _ => None,
         });
-        if let Some(key) = first {
-            if let Some(u) = uses
+        if let Some(key) = first
+            && let Some(u) = uses
                 .iter_mut()
                 .find(|u| u.flow == flow.id && u.step == step.id && &u.key == key)
-            {
-                u.first_emergency = true;
-            }
+        {
+            u.first_emergency = true;
         }
     }
 }

@@ -285,10 +285,8 @@ fn expression_variables(e: &ast::Expression<&str>, out: &mut Vec<String>) {
 
 fn inline_variables(i: &ast::InlineExpression<&str>, out: &mut Vec<String>) {
     match i {
-        ast::InlineExpression::VariableReference { id } => {
-            if !out.iter().any(|v| v == id.name) {
-                out.push(id.name.to_owned());
-            }
+        ast::InlineExpression::VariableReference { id } if !out.iter().any(|v| v == id.name) => {
+            out.push(id.name.to_owned());
         }
         ast::InlineExpression::Placeable { expression } => expression_variables(expression, out),
         ast::InlineExpression::FunctionReference { arguments, .. } => {

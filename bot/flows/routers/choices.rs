@@ -56,10 +56,10 @@ impl Choices {
                 .iter()
                 .filter_map(|w| w.parse::<usize>().ok())
                 .collect();
-            if let [n] = numbers.as_slice() {
-                if (1..=self.choices.len()).contains(n) {
-                    return Some(n - 1);
-                }
+            if let [n] = numbers.as_slice()
+                && (1..=self.choices.len()).contains(n)
+            {
+                return Some(n - 1);
             }
         }
         for (i, choice) in self.choices.iter().enumerate() {
