@@ -11,6 +11,7 @@ pub mod locales;
 pub mod problem;
 pub mod referrals;
 pub mod runtime;
+pub mod server;
 pub mod store;
 pub mod text;
 pub mod triage;

@@ -57,6 +57,9 @@ enum Command {
     },
     /// Run conversation scripts (default: tests/conversations/*.yaml).
     Test { scripts: Vec<PathBuf> },
+    /// The server: SMS (Twilio), Telegram, web chat, /healthz, /metrics. With nothing
+    /// configured it still starts on 127.0.0.1:8080 with the web chat.
+    Serve,
     /// The service directory: import an operator's CSV, or look up what a person would get.
     Services {
         #[command(subcommand)]
@@ -168,6 +171,14 @@ fn run(command: Command, config: &Config) -> anyhow::Result<bool> {
         .map(|()| true),
         Command::Check { quiet } => cli::check::run(config, quiet),
         Command::Test { scripts } => cli::test::run(config, scripts),
+        Command::Serve => {
+            let runtime = tokio::runtime::Runtime::new()?;
+            runtime.block_on(haven::server::run(
+                config.clone(),
+                haven::server::shutdown_signal(),
+            ))?;
+            Ok(true)
+        }
         Command::Services { what } => match what {
             ServicesWhat::Import { file } => cli::services::import(config, &file),
             ServicesWhat::Find {

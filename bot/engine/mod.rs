@@ -30,6 +30,7 @@ pub const TEXTS: &[&str] = &[
     "not-understood",
     "handoff-left",
     "handoff-emergency-alerted",
+    "rate-limited",
 ];
 
 /// Words that take a person out of a counselor queue back to the bot (whole message, folded).

@@ -7,11 +7,13 @@
 
 pub mod memory;
 pub mod pseudonym;
+pub mod sealed;
 pub mod sled_store;
 
 use crate::engine::Session;
 pub use memory::MemoryStore;
 pub use pseudonym::{Keys, Pseudonym};
+pub use sealed::{SealError, Sealer};
 pub use sled_store::SledStore;
 
 #[derive(Debug, thiserror::Error)]

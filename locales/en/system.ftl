@@ -13,6 +13,9 @@ optin-confirm = Welcome back to haven. You can text me any time.
 # "Msg&data rates may apply", how to stop); 988lifeline.org.
 help-info = haven: free, anonymous harm reduction support by text. Help: { -help-contact }. Msg frequency varies. Msg&data rates may apply. Reply STOP to opt out. Emergency: call 911. Crisis: call or text 988.
 
+# Said once when one person sends more than the rate limit allows in a minute.
+rate-limited = You are sending messages very fast, so I will pause for a minute. If someone is overdosing, call 911 now.
+
 not-understood = Sorry, I didn't get that. Pick one:
 language-set = OK, I'll write in English.
 

@@ -11,6 +11,9 @@ optin-confirm = Bienvenido de nuevo a haven. Puede escribirme cuando quiera.
 # 988lifeline.org.
 help-info = haven: apoyo gratis, sin nombre, para reducir daños, por texto. Ayuda: { -help-contact }. Frecuencia variable. Pueden aplicar tarifas de mensajes y datos. Responda STOP o ALTO para salir. Emergencia: 911. Crisis: llame o escriba al 988.
 
+# Said once when one person sends more than the rate limit allows in a minute.
+rate-limited = Está mandando mensajes muy rápido; voy a hacer una pausa de un minuto. Si alguien tiene una sobredosis, llame al 911 ya.
+
 not-understood = Disculpe, no entiendo. Elija una:
 language-set = Listo, le escribo en español.
 

@@ -160,6 +160,8 @@ pub struct TwilioClient {
     auth_token: String,
     sender: Sender,
     timeout: Duration,
+    /// Sent as `StatusCallback` with every message, so delivery failures come back.
+    status_callback: Option<String>,
 }
 
 impl fmt::Debug for TwilioClient {
@@ -222,7 +224,14 @@ impl TwilioClient {
             auth_token: auth_token.to_owned(),
             sender,
             timeout: DEFAULT_TIMEOUT,
+            status_callback: None,
         })
+    }
+
+    /// Asks Twilio to post delivery status for every message to `url`.
+    pub fn with_status_callback(mut self, url: String) -> TwilioClient {
+        self.status_callback = Some(url);
+        self
     }
 
     /// Sets how long one send may take in all (connecting, sending, reading the answer).
@@ -251,12 +260,16 @@ impl TwilioClient {
             Sender::From(number) => ("From", number.as_str()),
             Sender::MessagingService(sid) => ("MessagingServiceSid", sid.as_str()),
         };
+        let mut form = vec![("To", to.as_str()), sender, ("Body", body)];
+        if let Some(cb) = &self.status_callback {
+            form.push(("StatusCallback", cb.as_str()));
+        }
         let response = self
             .http
             .post(self.messages_url.clone())
             .basic_auth(&self.account_sid, Some(&self.auth_token))
             .timeout(self.timeout)
-            .form(&[("To", to.as_str()), sender, ("Body", body)])
+            .form(&form)
             .send()
             .await
             .map_err(|e| SendError::Network(e.without_url()))?;

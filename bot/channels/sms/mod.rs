@@ -42,8 +42,10 @@
 
 mod client;
 mod inbound;
+pub mod outbox;
 pub mod signature;
 pub mod twiml;
+pub mod webhook;
 
 pub use client::{
     ClientConfigError, DEFAULT_TIMEOUT, MAX_BODY_LEN, SendError, Sender, Sent, TwilioClient,
@@ -52,3 +54,4 @@ pub use inbound::{
     ERROR_CARRIER_OPT_OUT, FormError, InboundSms, MessageStatus, PhoneNumber, StatusCallback,
 };
 pub use signature::{PublicBaseUrl, PublicUrlError, SignatureError};
+pub use webhook::SmsChannel;

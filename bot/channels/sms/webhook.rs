@@ -1,0 +1,169 @@
+//! The HTTP side of SMS: `POST /sms/twilio` (inbound messages) and `POST /sms/twilio/status`
+//! (delivery status), both signed by Twilio and checked before anything else happens.
+
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::State as AxumState;
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+
+use super::{InboundSms, PublicBaseUrl, StatusCallback, TwilioClient, signature, twiml};
+use crate::engine::{Channel, Content};
+use crate::runtime::now;
+use crate::server::AppState;
+use crate::server::error::AppError;
+use crate::server::inbound::deliver;
+use crate::text::split_for_sms;
+
+use super::outbox::Outbox;
+
+/// Longest SMS haven sends as one message: Twilio refuses more than 1,600 characters, and ten
+/// segments stay under that in either encoding.
+pub const MAX_SEGMENTS_PER_MESSAGE: usize = 10;
+
+/// Everything SMS needs at run time.
+pub struct SmsChannel {
+    pub client: TwilioClient,
+    pub auth_token: String,
+    pub public: PublicBaseUrl,
+    pub outbox: Outbox,
+}
+
+fn forbidden() -> Response {
+    (StatusCode::FORBIDDEN, "forbidden\n").into_response()
+}
+
+fn xml(body: String) -> Response {
+    ([(header::CONTENT_TYPE, twiml::CONTENT_TYPE)], body).into_response()
+}
+
+/// Checks Twilio's signature on a request; `None` means answer 403 and do nothing.
+fn verified<'a>(
+    state: &'a AppState,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Option<&'a SmsChannel> {
+    let sms = state.sms.as_ref()?;
+    let url = sms.public.signed_url(uri.path(), uri.query());
+    let header = headers
+        .get("x-twilio-signature")
+        .and_then(|v| v.to_str().ok());
+    signature::validate(&sms.auth_token, &url, body, header).ok()?;
+    Some(sms)
+}
+
+/// `POST /sms/twilio`.
+pub async fn inbound(
+    AxumState(state): AxumState<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let Some(sms) = verified(&state, &uri, &headers, &body) else {
+        state
+            .metrics
+            .inc("haven_forged_total", &[("channel", "sms")]);
+        return Ok(forbidden());
+    };
+    let msg = InboundSms::parse(&body)
+        .map_err(|e| AppError::BadRequest(StatusCode::BAD_REQUEST, e.to_string()))?;
+    if msg.account_sid != sms.client.account_sid() {
+        return Ok(forbidden());
+    }
+    let delivery = format!("sms:{}", msg.message_sid);
+    if !state.dedup.claim(&delivery, now())? {
+        state
+            .metrics
+            .inc("haven_duplicates_total", &[("channel", "sms")]);
+        return Ok(xml(twiml::empty()));
+    }
+    let result = answer(&state, sms, &msg).await;
+    if result.is_err() {
+        // Let Twilio's retry be handled rather than dropped as a duplicate.
+        state.dedup.release(&delivery).ok();
+    }
+    result
+}
+
+async fn answer(
+    state: &AppState,
+    sms: &SmsChannel,
+    msg: &InboundSms,
+) -> Result<Response, AppError> {
+    let delivered = deliver(
+        state,
+        Channel::Sms,
+        msg.from.as_str(),
+        Content::Text(&msg.body),
+    )
+    .await?;
+    let mut parts: Vec<String> = Vec::new();
+    for r in &delivered.replies {
+        parts.extend(split_for_sms(&r.plain(), MAX_SEGMENTS_PER_MESSAGE));
+    }
+    let mut parts = parts.into_iter();
+    let first = parts.next();
+    let rest: Vec<String> = parts.collect();
+    if !rest.is_empty() {
+        // A second after the TwiML answer, so the texts arrive in order.
+        sms.outbox
+            .enqueue(
+                &delivered.who,
+                msg.from.as_str(),
+                &rest,
+                Duration::from_secs(1),
+            )
+            .await
+            .map_err(AppError::internal)?;
+        state
+            .metrics
+            .set("haven_outbox_depth", &[], sms.outbox.depth() as f64);
+    }
+    if first.is_some() {
+        state
+            .metrics
+            .inc("haven_messages_out_total", &[("channel", "sms")]);
+    }
+    Ok(xml(twiml::response(first)))
+}
+
+/// `POST /sms/twilio/status`: delivery failures are counted; 21610 means the person opted out
+/// at the carrier, which haven treats as STOP.
+pub async fn status(
+    AxumState(state): AxumState<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let Some(sms) = verified(&state, &uri, &headers, &body) else {
+        state
+            .metrics
+            .inc("haven_forged_total", &[("channel", "sms")]);
+        return Ok(forbidden());
+    };
+    let cb = StatusCallback::parse(&body)
+        .map_err(|e| AppError::BadRequest(StatusCode::BAD_REQUEST, e.to_string()))?;
+    if cb.is_carrier_opt_out() {
+        let who = state.haven.pseudonym(Channel::Sms, cb.to.as_str());
+        state.haven.store.delete(&who)?;
+        state.haven.store.set_opted_out(&who, true, now())?;
+        sms.outbox.forget(&who).map_err(AppError::internal)?;
+        tracing::info!(who = %who, "carrier opt-out (21610): treated as STOP");
+    }
+    if cb.status.is_failure() {
+        let code = cb
+            .error_code
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| "none".into());
+        state.metrics.inc(
+            "haven_sends_failed_total",
+            &[
+                ("channel", "sms"),
+                ("reason", &format!("status-{}-{code}", cb.status.as_str())),
+            ],
+        );
+    }
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

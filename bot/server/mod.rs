@@ -1,0 +1,361 @@
+//! `haven serve`: one axum server for every channel, `/healthz` and `/metrics`, plus the
+//! background work (SMS outbox, expiry sweeper, directory reload).
+//!
+//! [`app`] builds the whole `Router` from a [`State`] so tests can drive it without sockets
+//! (`tower::ServiceExt::oneshot`) or bind it on 127.0.0.1:0 for real HTTP. [`run`] binds,
+//! starts the background tasks and shuts down gracefully: stop accepting, finish requests in
+//! flight, let the outbox finish its current send, flush sled.
+
+pub mod dedup;
+pub mod error;
+pub mod inbound;
+pub mod metrics;
+pub mod ratelimit;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::State as AxumState;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use serde_json::json;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use crate::channels::sms::outbox::{Outbox, Outcome};
+use crate::channels::sms::{PublicBaseUrl, Sender, SmsChannel, TwilioClient};
+use crate::config::Config;
+use crate::engine::Engine;
+use crate::referrals::{DirectoryHandle, Referrals};
+use crate::runtime::{Haven, now};
+use crate::store::{Keys, Sealer, SledStore};
+use dedup::Dedup;
+use metrics::Metrics;
+use ratelimit::RateLimiter;
+
+/// Largest request body any route accepts. Twilio's webhooks are a few kB; Telegram updates
+/// rarely exceed 10 kB.
+pub const BODY_LIMIT: usize = 64 << 10;
+/// Longest a request may take before the client gets 408.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Everything a request handler may need. Shared as `Arc<State>`.
+pub struct State {
+    pub config: Config,
+    pub haven: Haven,
+    pub referrals: Referrals,
+    pub metrics: Metrics,
+    pub limiter: RateLimiter,
+    pub dedup: Dedup,
+    pub db: sled::Db,
+    pub sealer: Sealer,
+    pub sms: Option<SmsChannel>,
+}
+
+pub type AppState = Arc<State>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("{0}")]
+    Flows(String),
+    #[error("{0}")]
+    Store(#[from] crate::store::StoreError),
+    #[error("{0}")]
+    Keys(#[from] crate::store::pseudonym::KeyError),
+    #[error("database: {0}")]
+    Sled(#[from] sled::Error),
+    #[error("{0}")]
+    Directory(#[from] crate::referrals::ImportError),
+    #[error("{0}")]
+    Referrals(#[from] crate::referrals::ConfigError),
+    #[error("{key}: {message}")]
+    Config { key: &'static str, message: String },
+    #[error("{0}")]
+    Outbox(#[from] crate::channels::sms::outbox::OutboxError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
+    #[error("server: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl State {
+    /// Loads flows, opens the database and sets up the configured channels.
+    pub fn build(config: Config) -> Result<State, ServerError> {
+        let engine = Engine::load(&config.flows, &config.locales).map_err(|problems| {
+            ServerError::Flows(format!(
+                "{}\n{} problem(s) in the flows or texts: run `haven check`",
+                problems
+                    .iter()
+                    .map(|p| p.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                problems.len()
+            ))
+        })?;
+        let store = SledStore::open(&config.data)?;
+        let db = store.db().clone();
+        let keys = Keys::from_env_or_file(config.secret.as_deref(), &config.data)?;
+        let sealer = Sealer::new(&keys);
+        let haven = Haven::new(
+            Arc::new(engine),
+            Arc::new(store),
+            keys,
+            config.session_ttl_secs,
+        );
+        let referrals = Referrals::new(
+            DirectoryHandle::open(&config.data)?,
+            config.referrals.clone(),
+        )?;
+        let sms = match &config.twilio {
+            None => None,
+            Some(t) => {
+                let public_url = config.public_url.as_deref().unwrap_or_default();
+                let public = PublicBaseUrl::parse(public_url).map_err(|e| ServerError::Config {
+                    key: "HAVEN_PUBLIC_URL",
+                    message: e.to_string(),
+                })?;
+                let sender = match (&t.messaging_service_sid, &t.from) {
+                    (Some(sid), _) => Sender::MessagingService(sid.clone()),
+                    (None, Some(from)) => Sender::From(from.clone()),
+                    (None, None) => unreachable!("config requires a sender"),
+                };
+                let client = TwilioClient::new(&t.api_url, &t.account_sid, &t.auth_token, sender)
+                    .map_err(|e| ServerError::Config {
+                        key: "HAVEN_TWILIO_API_URL",
+                        message: e.to_string(),
+                    })?
+                    .with_status_callback(public.signed_url("/sms/twilio/status", None));
+                Some(SmsChannel {
+                    client,
+                    auth_token: t.auth_token.clone(),
+                    public,
+                    outbox: Outbox::open(&db, sealer.clone())?,
+                })
+            }
+        };
+        Ok(State {
+            limiter: RateLimiter::new(config.rate_limit_per_minute),
+            dedup: Dedup::new(&db)?,
+            metrics: Metrics::new(),
+            config,
+            haven,
+            referrals,
+            db,
+            sealer,
+            sms,
+        })
+    }
+}
+
+/// The whole HTTP surface.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics_text))
+        .route("/sms/twilio", post(crate::channels::sms::webhook::inbound))
+        .route(
+            "/sms/twilio/status",
+            post(crate::channels::sms::webhook::status),
+        )
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .with_state(state)
+}
+
+async fn healthz(AxumState(state): AxumState<AppState>) -> impl IntoResponse {
+    let body = json!({
+        "status": "ok",
+        "channels": {
+            "sms": state.sms.is_some(),
+            "telegram": state.config.telegram.is_some(),
+            "web": true,
+        },
+        "directory_services": state.referrals.handle().current().len(),
+    });
+    axum::Json(body)
+}
+
+async fn metrics_text(AxumState(state): AxumState<AppState>) -> impl IntoResponse {
+    if let Some(sms) = &state.sms {
+        state
+            .metrics
+            .set("haven_outbox_depth", &[], sms.outbox.depth() as f64);
+    }
+    if let Ok(n) = state.haven.store.session_count() {
+        state.metrics.set("haven_sessions", &[], n as f64);
+    }
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
+}
+
+/// Starts the background tasks; they stop when `stop` turns true.
+pub fn spawn_background(
+    state: &AppState,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    let mut tasks = Vec::new();
+    // The sweeper: purge expired sessions and old delivery ids, forget old rate windows.
+    {
+        let state = state.clone();
+        let mut stop = stop.clone();
+        tasks.push(tokio::spawn(async move {
+            loop {
+                let now = now();
+                match state.haven.store.purge_expired(now) {
+                    Ok(n) if n > 0 => tracing::info!(purged = n, "expired sessions purged"),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "purging sessions failed"),
+                }
+                state.dedup.sweep(now).ok();
+                state.limiter.sweep(now);
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+                    _ = stop.changed() => break,
+                }
+            }
+        }));
+    }
+    // A re-imported directory is picked up without a restart.
+    {
+        let state = state.clone();
+        let mut stop = stop.clone();
+        tasks.push(tokio::spawn(async move {
+            loop {
+                match state.referrals.handle().reload_if_changed() {
+                    Ok(true) => tracing::info!(services = state.referrals.handle().current().len(), "directory reloaded"),
+                    Ok(false) => {}
+                    Err(e) => tracing::error!(error = %e, "new directory file is broken; the old one stays in use"),
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+                    _ = stop.changed() => break,
+                }
+            }
+        }));
+    }
+    // The SMS outbox.
+    if state.sms.is_some() {
+        let state = state.clone();
+        let mut stop = stop.clone();
+        tasks.push(tokio::spawn(async move {
+            let sms = state.sms.as_ref().expect("checked");
+            let wake = sms.outbox.wake();
+            loop {
+                match sms
+                    .outbox
+                    .run_once(&sms.client, state.haven.store.as_ref())
+                    .await
+                {
+                    Ok(outcomes) => record_outbox(&state, &outcomes),
+                    Err(e) => tracing::error!(error = %e, "outbox failed"),
+                }
+                if *stop.borrow() {
+                    break;
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(sms.outbox.next_wait()) => {}
+                    _ = wake.notified() => {}
+                    _ = stop.changed() => break,
+                }
+            }
+        }));
+    }
+    tasks
+}
+
+fn record_outbox(state: &State, outcomes: &[Outcome]) {
+    for o in outcomes {
+        match o {
+            Outcome::Sent => state
+                .metrics
+                .inc("haven_messages_out_total", &[("channel", "sms")]),
+            Outcome::Retry => state
+                .metrics
+                .inc("haven_send_retries_total", &[("channel", "sms")]),
+            Outcome::Failed(reason) => state.metrics.inc(
+                "haven_sends_failed_total",
+                &[("channel", "sms"), ("reason", reason)],
+            ),
+            Outcome::OptedOut => state.metrics.inc(
+                "haven_sends_failed_total",
+                &[("channel", "sms"), ("reason", "carrier-opt-out")],
+            ),
+        }
+    }
+    if let Some(sms) = &state.sms {
+        state
+            .metrics
+            .set("haven_outbox_depth", &[], sms.outbox.depth() as f64);
+    }
+}
+
+/// Runs the server until `shutdown` resolves, then drains and flushes.
+pub async fn run(
+    config: Config,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    let addr = config.listen;
+    let state: AppState = Arc::new(State::build(config)?);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServerError::Bind {
+            addr: addr.to_string(),
+            source,
+        })?;
+    let local = listener.local_addr()?;
+    println!(
+        "haven serve: listening on http://{local}  (sms {}, telegram {}, web chat on); /healthz, /metrics",
+        if state.sms.is_some() { "on" } else { "off" },
+        if state.config.telegram.is_some() {
+            "on"
+        } else {
+            "off"
+        },
+    );
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let tasks = spawn_background(&state, stop_rx);
+    axum::serve(listener, app(state.clone()))
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    // In-flight requests are done; stop the background work and wait for it.
+    stop_tx.send(true).ok();
+    for t in tasks {
+        let _ = tokio::time::timeout(Duration::from_secs(15), t).await;
+    }
+    state.haven.store.flush()?;
+    state.db.flush_async().await?;
+    println!("haven serve: stopped cleanly");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}
