@@ -53,6 +53,7 @@ pub fn builtin_texts() -> BTreeSet<String> {
             .iter()
             .map(|k| k.to_string()),
     );
+    s.extend(crate::handoff::TEXTS.iter().map(|k| k.to_string()));
     s
 }
 

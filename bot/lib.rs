@@ -6,6 +6,7 @@ pub mod config;
 pub mod conversations;
 pub mod engine;
 pub mod flows;
+pub mod handoff;
 pub mod lang;
 pub mod locales;
 pub mod problem;

@@ -282,19 +282,24 @@ impl Exec<'_> {
             return;
         }
         match self.ctx.counselors {
-            Availability::Available => {
+            Availability::NoService => self.say("handoff-unavailable"),
+            available => {
                 self.effects.push(Effect::Handoff {
                     priority,
                     reason: reason.to_owned(),
                 });
-                // The runtime fills in the ticket number once the ticket exists.
+                // The handoff module fills in the ticket number once the ticket exists.
                 self.session.handoff = Some(HandoffState {
                     ticket: 0,
                     assigned: false,
                 });
-                self.say("handoff-queued");
+                // Out of hours the person gets the fallback at once and may leave a message.
+                self.say(if available == Availability::OutOfHours {
+                    "handoff-out-of-hours"
+                } else {
+                    "handoff-queued"
+                });
             }
-            Availability::NoService | Availability::OutOfHours => self.say("handoff-unavailable"),
         }
     }
 

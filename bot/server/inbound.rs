@@ -5,7 +5,7 @@
 //! the replies back in their own format. The address is turned into a pseudonym at once and is
 //! never logged.
 
-use crate::engine::{Availability, Channel, Content, Ctx, Reply};
+use crate::engine::{Availability, Channel, Content, Ctx, Effect, Reply, clean_for_relay};
 use crate::runtime::now;
 use crate::store::Pseudonym;
 
@@ -28,12 +28,30 @@ pub async fn deliver(
     address: &str,
     content: Content<'_>,
 ) -> Result<Delivered, AppError> {
+    deliver_once(state, channel, address, content, false).await
+}
+
+async fn deliver_once(
+    state: &State,
+    channel: Channel,
+    address: &str,
+    content: Content<'_>,
+    retried: bool,
+) -> Result<Delivered, AppError> {
     let now = now();
     let who = state.haven.pseudonym(channel, address);
-    state
-        .metrics
-        .inc("haven_messages_in_total", &[("channel", channel.as_str())]);
-    match state.limiter.check(&who, now) {
+    // A retried message was already counted and let through.
+    let verdict = if retried {
+        Verdict::Allow
+    } else {
+        state.limiter.check(&who, now)
+    };
+    if !retried {
+        state
+            .metrics
+            .inc("haven_messages_in_total", &[("channel", channel.as_str())]);
+    }
+    match verdict {
         Verdict::Allow => {}
         verdict => {
             state
@@ -63,15 +81,101 @@ pub async fn deliver(
             });
         }
     }
+    let raw = match &content {
+        Content::Text(t) => clean_for_relay(t),
+        Content::Location { .. } => String::new(),
+    };
+    let availability = state.handoff.availability(now);
     let ctx = Ctx {
-        counselors: Availability::NoService,
+        counselors: availability,
         referrals: Some(&state.referrals),
     };
-    let handled = state.haven.handle_as(who, channel, content, now, &ctx)?;
-    let outcome = handled.outcome;
+    let handled = state
+        .haven
+        .handle_as(who, channel, content.clone(), now, &ctx)?;
+    let mut outcome = handled.outcome;
     state
         .metrics
         .inc("haven_intents_total", &[("intent", &outcome.intent)]);
+    for effect in &outcome.effects {
+        match effect {
+            Effect::Handoff { priority, reason } => {
+                let after_hours = availability == Availability::OutOfHours;
+                let ticket = state
+                    .handoff
+                    .open(
+                        who,
+                        channel,
+                        address,
+                        outcome.session.lang,
+                        *priority,
+                        reason,
+                        Some(&raw),
+                        after_hours,
+                        now,
+                    )
+                    .await
+                    .map_err(AppError::internal)?;
+                if !after_hours {
+                    let position = state
+                        .handoff
+                        .position(ticket.id)
+                        .map_err(AppError::internal)?
+                        .to_string();
+                    let minutes = (state.handoff.config().queue_timeout_secs / 60)
+                        .max(1)
+                        .to_string();
+                    let text = state.haven.engine.texts.render(
+                        outcome.session.lang,
+                        "handoff-position",
+                        &[("position", &position), ("minutes", &minutes)],
+                    );
+                    outcome.replies.push(Reply::text(text));
+                }
+            }
+            Effect::Relay { text } => {
+                if state
+                    .handoff
+                    .person_said(&who, text, now)
+                    .map_err(AppError::internal)?
+                    .is_none()
+                {
+                    // The session says "in a handoff" but no ticket exists (it closed while the
+                    // message was on its way, or a crash came between): back to the bot, and
+                    // the message is answered as any other.
+                    state
+                        .haven
+                        .update_session(&who, now, |s| s.handoff = None)?;
+                    if !retried {
+                        return Box::pin(deliver_once(state, channel, address, content, true))
+                            .await;
+                    }
+                }
+            }
+            Effect::HandoffEmergency { text } => {
+                state
+                    .handoff
+                    .escalate(&who, text, now)
+                    .map_err(AppError::internal)?;
+            }
+            Effect::LeaveHandoff => {
+                state
+                    .handoff
+                    .close_for_person(&who, "left")
+                    .map_err(AppError::internal)?;
+            }
+            Effect::OptOut => {
+                state
+                    .handoff
+                    .close_for_person(&who, "opted-out")
+                    .map_err(AppError::internal)?;
+                if let Some(sms) = &state.sms {
+                    sms.outbox.forget(&who).map_err(AppError::internal)?;
+                }
+            }
+            Effect::OptIn => {}
+        }
+    }
     Ok(Delivered {
         who,
         replies: outcome.replies,

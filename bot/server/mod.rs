@@ -10,6 +10,7 @@ pub mod dedup;
 pub mod error;
 pub mod inbound;
 pub mod metrics;
+pub mod outbound;
 pub mod ratelimit;
 
 use std::sync::Arc;
@@ -28,6 +29,7 @@ use crate::channels::sms::outbox::{Outbox, Outcome};
 use crate::channels::sms::{PublicBaseUrl, Sender, SmsChannel, TwilioClient};
 use crate::config::Config;
 use crate::engine::Engine;
+use crate::handoff::{Handoff, HandoffConfig};
 use crate::referrals::{DirectoryHandle, Referrals};
 use crate::runtime::{Haven, now};
 use crate::store::{Keys, Sealer, SledStore};
@@ -40,13 +42,16 @@ use ratelimit::RateLimiter;
 pub const BODY_LIMIT: usize = 64 << 10;
 /// Longest a request may take before the client gets 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often handoff timers are checked.
+pub const HANDOFF_TICK: Duration = Duration::from_secs(2);
 
 /// Everything a request handler may need. Shared as `Arc<State>`.
 pub struct State {
     pub config: Config,
-    pub haven: Haven,
+    pub haven: Arc<Haven>,
     pub referrals: Referrals,
-    pub metrics: Metrics,
+    pub metrics: Arc<Metrics>,
+    pub handoff: Handoff,
     pub limiter: RateLimiter,
     pub dedup: Dedup,
     pub db: sled::Db,
@@ -74,6 +79,8 @@ pub enum ServerError {
     Config { key: &'static str, message: String },
     #[error("{0}")]
     Outbox(#[from] crate::channels::sms::outbox::OutboxError),
+    #[error("{0}")]
+    Handoff(#[from] crate::handoff::HandoffError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: String,
@@ -101,12 +108,26 @@ impl State {
         let db = store.db().clone();
         let keys = Keys::from_env_or_file(config.secret.as_deref(), &config.data)?;
         let sealer = Sealer::new(&keys);
-        let haven = Haven::new(
+        let haven = Arc::new(Haven::new(
             Arc::new(engine),
             Arc::new(store),
             keys,
             config.session_ttl_secs,
-        );
+        ));
+        let metrics = Arc::new(Metrics::new());
+        let handoff_config =
+            HandoffConfig::from_table(&config.counselors).map_err(|e| ServerError::Config {
+                key: "[counselors]",
+                message: e.to_string(),
+            })?;
+        let handoff = Handoff::new(
+            &db,
+            sealer.clone(),
+            handoff_config,
+            haven.clone(),
+            metrics.clone(),
+        )?;
+        handoff.set_present(config.counselor_chat_id.is_some());
         let referrals = Referrals::new(
             DirectoryHandle::open(&config.data)?,
             config.referrals.clone(),
@@ -141,7 +162,8 @@ impl State {
         Ok(State {
             limiter: RateLimiter::new(config.rate_limit_per_minute),
             dedup: Dedup::new(&db)?,
-            metrics: Metrics::new(),
+            metrics,
+            handoff,
             config,
             haven,
             referrals,
@@ -192,6 +214,9 @@ async fn metrics_text(AxumState(state): AxumState<AppState>) -> impl IntoRespons
     if let Ok(n) = state.haven.store.session_count() {
         state.metrics.set("haven_sessions", &[], n as f64);
     }
+    if let Err(e) = state.handoff.update_gauges() {
+        tracing::error!(error = %e, "ticket gauges");
+    }
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         state.metrics.render(),
@@ -220,6 +245,29 @@ pub fn spawn_background(
                 state.limiter.sweep(now);
                 tokio::select! {
                     _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+                    _ = stop.changed() => break,
+                }
+            }
+        }));
+    }
+    // Handoff timers: "still waiting" notes, the queue-timeout fallback, expired tickets.
+    {
+        let state = state.clone();
+        let mut stop = stop.clone();
+        tasks.push(tokio::spawn(async move {
+            loop {
+                match state.handoff.tick(now()) {
+                    Ok(outgoing) => {
+                        for o in outgoing {
+                            if let Err(e) = outbound::send(&state, o).await {
+                                tracing::error!(error = %e, "handoff notice not sent");
+                            }
+                        }
+                    }
+                    Err(e) => tracing::error!(error = %e, "handoff timers failed"),
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(HANDOFF_TICK) => {}
                     _ = stop.changed() => break,
                 }
             }

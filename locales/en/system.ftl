@@ -30,3 +30,14 @@ handoff-emergency-alerted = I've told your counselor too.
 # Source: samhsa.gov/find-help/national-helpline (1-800-662-4357: free, confidential, 24/7,
 # English and Spanish); FindTreatment.gov (SAMHSA locator); FDA 2023 approval of OTC Narcan.
 refer-none = I don't have local listings for that yet. Find treatment and services at FindTreatment.gov or call the SAMHSA Helpline 1-800-662-4357 (free, confidential, 24/7, English and Spanish). Pharmacies sell Narcan without a prescription.
+
+# Counselor handoff. Source: 988lifeline.org (call or text 988, 24/7); PRODUCT.md (honest waits).
+handoff-out-of-hours = Counselors aren't on shift right now. If you're in danger, call 911; you can call or text 988 any time. If you want, write a message here and a counselor will read it next shift. Send MENU to go back to the bot.
+handoff-position = You're number { $position } in line. If no one is free within { $minutes } minutes, I'll send you other options, and you'll stay in line.
+handoff-waiting = Still looking for a counselor for you; you're number { $position } in line. Send MENU to go back to the bot.
+# Source: 988lifeline.org; samhsa.gov/find-help/national-helpline.
+handoff-timeout = No counselor is free yet, sorry. You're still in line. Meanwhile: call or text 988 any time, or call the SAMHSA Helpline 1-800-662-4357 (free, 24/7). In an emergency call 911.
+handoff-assigned = A counselor is here now. Anything you write goes to them.
+handoff-counselor-says = Counselor: { $text }
+handoff-released = Your counselor had to step away. You're back in line for the next one.
+handoff-closed = The counselor closed this chat. You're back with haven's bot: send MENU any time.

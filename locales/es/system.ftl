@@ -28,3 +28,14 @@ handoff-emergency-alerted = También le avisé a su consejero.
 # Source: samhsa.gov/find-help/national-helpline (1-800-662-4357: gratis, confidencial, 24/7,
 # inglés y español); FindTreatment.gov; FDA 2023, Narcan sin receta.
 refer-none = Por ahora no tengo lugares cerca para eso. Busque tratamiento y servicios en FindTreatment.gov o llame a SAMHSA al 1-800-662-4357 (gratis, confidencial, 24/7, en inglés y español). En farmacias venden Narcan sin receta.
+
+# Consejería. Source: 988lifeline.org (llamada o texto al 988, 24/7).
+handoff-out-of-hours = Ahora no hay consejeros de turno. Si está en peligro, llame al 911; puede llamar o escribir al 988 a cualquier hora. Si quiere, deje aquí un mensaje y un consejero lo leerá en el próximo turno. Mande MENU para volver al bot.
+handoff-position = Es el número { $position } en la fila. Si nadie puede atenderle en { $minutes } minutos, le mando otras opciones y sigue en la fila.
+handoff-waiting = Sigo buscando un consejero para usted; es el número { $position } en la fila. Mande MENU para volver al bot.
+# Source: 988lifeline.org; samhsa.gov/find-help/national-helpline.
+handoff-timeout = Todavía no hay un consejero libre, lo siento. Sigue en la fila. Mientras tanto: llame o escriba al 988 a cualquier hora, o llame a SAMHSA al 1-800-662-4357 (gratis, 24/7). En una emergencia llame al 911.
+handoff-assigned = Ya hay un consejero con usted. Lo que escriba le llega a esa persona.
+handoff-counselor-says = Consejero: { $text }
+handoff-released = Su consejero tuvo que salir. Vuelve a la fila para el siguiente.
+handoff-closed = El consejero cerró este chat. Vuelve con el bot de haven: mande MENU cuando quiera.

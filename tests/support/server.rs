@@ -26,6 +26,19 @@ pub fn root() -> PathBuf {
 impl TestServer {
     /// Starts a server with these configuration variables (as the environment would give them).
     pub async fn start(data: &Path, vars: &[(&str, &str)]) -> TestServer {
+        TestServer::start_inner(data, None, vars).await
+    }
+
+    /// Starts a server with a TOML configuration file as well (for its sections).
+    pub async fn start_with_config(
+        data: &Path,
+        config: &Path,
+        vars: &[(&str, &str)],
+    ) -> TestServer {
+        TestServer::start_inner(data, Some(config), vars).await
+    }
+
+    async fn start_inner(data: &Path, file: Option<&Path>, vars: &[(&str, &str)]) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -48,7 +61,7 @@ impl TestServer {
             root().join("locales").display().to_string(),
         );
         let config =
-            Config::load_with(None, &|k| map.get(k).cloned()).expect("test configuration is valid");
+            Config::load_with(file, &|k| map.get(k).cloned()).expect("test configuration is valid");
         let state: AppState = Arc::new(State::build(config).expect("server state"));
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let (bg_tx, bg_rx) = tokio::sync::watch::channel(false);

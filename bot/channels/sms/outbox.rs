@@ -8,7 +8,9 @@
 //!   network errors; gives up after `MAX_ATTEMPTS` and counts the failure.
 //! - Never to someone who opted out: the opt-out is checked again just before each send, and
 //!   Twilio's error 21610 (opted out at the carrier) is treated as STOP.
-//! - The phone number is sealed (`store::Sealer`) with the pseudonym as associated data.
+//! - The phone number and the text are sealed (`store::Sealer`) with the pseudonym as
+//!   associated data: a counselor's words or a referral near someone's ZIP never sit on disk
+//!   in clear, not even in sled's log after the entry is gone.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -28,7 +30,8 @@ struct Entry {
     who: [u8; 16],
     /// The sealed phone number.
     to: Vec<u8>,
-    body: String,
+    /// The sealed text.
+    body: Vec<u8>,
     attempts: u32,
     /// Unix milliseconds before which the entry is not sent.
     due_ms: i64,
@@ -92,7 +95,7 @@ impl Outbox {
             let entry = Entry {
                 who: who.0,
                 to: sealed.clone(),
-                body: body.clone(),
+                body: self.sealer.seal_str(who, body)?,
                 attempts: 0,
                 due_ms,
             };
@@ -155,15 +158,18 @@ impl Outbox {
                 outcomes.push(Outcome::Failed("opted-out"));
                 continue;
             }
-            let to = match self.sealer.open_str(&who, &entry.to) {
-                Ok(t) => t,
-                Err(_) => {
+            let (to, body) = match (
+                self.sealer.open_str(&who, &entry.to),
+                self.sealer.open_str(&who, &entry.body),
+            ) {
+                (Ok(t), Ok(b)) => (t, b),
+                _ => {
                     self.tree.remove(&key)?;
                     outcomes.push(Outcome::Failed("sealed"));
                     continue;
                 }
             };
-            match client.send(&to, &entry.body).await {
+            match client.send(&to, &body).await {
                 Ok(_) => {
                     self.tree.remove(&key)?;
                     outcomes.push(Outcome::Sent);

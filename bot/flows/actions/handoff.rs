@@ -4,9 +4,11 @@
 //! - handoff: {priority: crisis, reason: "crisis flow"}
 //! ```
 //! `priority` is `urgent` (an overdose), `crisis` (risk of suicide) or `asked` (the person asked
-//! for someone). When counselors are available the engine marks the session as queued, emits
+//! for someone). When counselors are on shift the engine marks the session as queued, emits
 //! [`Effect::Handoff`](crate::engine::Effect) for the handoff module and says `handoff-queued`;
-//! otherwise it says `handoff-unavailable` (the hotlines, said honestly) and the flow goes on.
+//! outside counselor hours it does the same but says `handoff-out-of-hours` (the fallback, and
+//! that a message left now is read next shift); with no counselor service at all it says
+//! `handoff-unavailable` (the hotlines, said honestly) and the flow goes on.
 
 use crate::engine::Exec;
 use crate::flows::load::Cx;
@@ -49,7 +51,11 @@ pub struct Handoff {
 }
 
 /// Texts the handoff action says; they must exist in every locale.
-pub const TEXTS: [&str; 2] = ["handoff-queued", "handoff-unavailable"];
+pub const TEXTS: [&str; 3] = [
+    "handoff-queued",
+    "handoff-unavailable",
+    "handoff-out-of-hours",
+];
 
 impl Handoff {
     pub(crate) fn load(raw: &RawHandoff, cx: &mut Cx) -> Option<Handoff> {

@@ -1,0 +1,148 @@
+//! The `[counselors]` section of the configuration: when counselors are on shift, how often a
+//! waiting person hears from haven, when the fallback goes out, and how a ticket may end.
+//!
+//! ```toml
+//! [counselors]
+//! time_zone = "America/New_York"
+//! hours = "Mo-Fr 09:00-21:00; Sa 10:00-16:00"   # OpenStreetMap opening_hours; omitted = 24/7
+//! wait_message_every = "5m"                     # "still waiting" notes while queued
+//! queue_timeout = "10m"                         # then the fallback (hotlines), ticket stays open
+//! outcomes = ["resolved", "referred", "no-response", "other"]
+//! ```
+
+use chrono_tz::Tz;
+use serde::Deserialize;
+
+use crate::referrals::Hours;
+
+#[derive(Clone, Debug)]
+pub struct HandoffConfig {
+    pub time_zone: Tz,
+    /// `None` means counselors are on shift at all hours.
+    pub hours: Option<Hours>,
+    pub wait_message_every_secs: i64,
+    pub queue_timeout_secs: i64,
+    pub outcomes: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    time_zone: Option<String>,
+    hours: Option<String>,
+    wait_message_every: Option<String>,
+    queue_timeout: Option<String>,
+    outcomes: Option<Vec<String>>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("counselors.{key}: {message}")]
+pub struct HandoffConfigError {
+    pub key: &'static str,
+    pub message: String,
+}
+
+fn err(key: &'static str, message: impl Into<String>) -> HandoffConfigError {
+    HandoffConfigError {
+        key,
+        message: message.into(),
+    }
+}
+
+impl Default for HandoffConfig {
+    fn default() -> Self {
+        HandoffConfig {
+            time_zone: chrono_tz::America::New_York,
+            hours: None,
+            wait_message_every_secs: 5 * 60,
+            queue_timeout_secs: 10 * 60,
+            outcomes: ["resolved", "referred", "no-response", "other"]
+                .map(String::from)
+                .to_vec(),
+        }
+    }
+}
+
+impl HandoffConfig {
+    pub fn from_table(table: &toml::Table) -> Result<HandoffConfig, HandoffConfigError> {
+        let raw: Raw = toml::Value::Table(table.clone())
+            .try_into()
+            .map_err(|e: toml::de::Error| err("section", e.message().to_owned()))?;
+        let mut c = HandoffConfig::default();
+        if let Some(tz) = raw.time_zone {
+            c.time_zone = tz
+                .parse()
+                .map_err(|_| err("time_zone", format!("{tz:?} is not an IANA time zone")))?;
+        }
+        if let Some(h) = raw.hours {
+            c.hours = Some(Hours::parse(&h).map_err(|e| err("hours", e.to_string()))?);
+        }
+        let dur = |key: &'static str,
+                   v: Option<String>,
+                   default: i64|
+         -> Result<i64, HandoffConfigError> {
+            match v {
+                None => Ok(default),
+                Some(s) => crate::conversations::parse_duration(&s)
+                    .filter(|d| *d >= 1)
+                    .ok_or_else(|| err(key, format!("{s:?} is not a duration like 90s, 5m or 1h"))),
+            }
+        };
+        c.wait_message_every_secs = dur(
+            "wait_message_every",
+            raw.wait_message_every,
+            c.wait_message_every_secs,
+        )?;
+        c.queue_timeout_secs = dur("queue_timeout", raw.queue_timeout, c.queue_timeout_secs)?;
+        if let Some(o) = raw.outcomes {
+            if o.is_empty()
+                || o.iter()
+                    .any(|x| x.is_empty() || x.contains(char::is_whitespace))
+            {
+                return Err(err("outcomes", "a non-empty list of single words"));
+            }
+            c.outcomes = o;
+        }
+        Ok(c)
+    }
+
+    /// Whether counselors are on shift at unix time `now`.
+    pub fn on_shift(&self, now: i64) -> bool {
+        let Some(hours) = &self.hours else {
+            return true;
+        };
+        let utc = chrono::DateTime::<chrono::Utc>::from_timestamp(now, 0).unwrap_or_default();
+        let local = crate::referrals::wall_clock(utc, &self.time_zone);
+        matches!(
+            hours.status_at(local),
+            crate::referrals::Status::OpenNow { .. }
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_checks_hours() {
+        let t: toml::Table = toml::from_str(
+            "time_zone = \"UTC\"\nhours = \"Mo-Fr 09:00-17:00\"\nqueue_timeout = \"2m\"\n",
+        )
+        .unwrap();
+        let c = HandoffConfig::from_table(&t).unwrap();
+        assert_eq!(c.queue_timeout_secs, 120);
+        // 2026-01-05 is a Monday.
+        assert!(c.on_shift(1_767_614_400)); // 12:00 UTC
+        assert!(!c.on_shift(1_767_614_400 + 6 * 3600)); // 18:00 UTC
+        assert!(!c.on_shift(1_767_614_400 + 5 * 86400)); // Saturday
+        let bad: toml::Table = toml::from_str("hours = \"whenever\"").unwrap();
+        assert_eq!(HandoffConfig::from_table(&bad).unwrap_err().key, "hours");
+        assert!(
+            HandoffConfig::from_table(&toml::Table::new())
+                .unwrap()
+                .on_shift(0),
+            "no hours: always on"
+        );
+    }
+}

@@ -1,0 +1,155 @@
+//! Tickets in sled: `tickets` (id → ticket), `ticket_of` (pseudonym → id of the open ticket)
+//! and `desk_messages` (a counselor-chat message id → the ticket it belongs to, so a counselor's
+//! reply in Telegram finds its ticket). A new ticket is flushed to disk before anyone is told
+//! it exists, so a crash or restart never loses one. State changes use compare-and-swap, so two
+//! counselors claiming at once cannot both win.
+
+use super::ticket::Ticket;
+use crate::store::Pseudonym;
+
+#[derive(Clone)]
+pub struct TicketStore {
+    db: sled::Db,
+    tickets: sled::Tree,
+    ticket_of: sled::Tree,
+    desk_messages: sled::Tree,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TicketStoreError {
+    #[error("ticket database: {0}")]
+    Sled(#[from] sled::Error),
+    #[error("ticket {0} is unreadable")]
+    Corrupt(u64),
+}
+
+/// The result of an atomic update.
+pub enum Updated<T> {
+    Done(Ticket, T),
+    /// The closure declined (the ticket was not in a state it could change).
+    Declined(Ticket, T),
+    Missing,
+}
+
+impl TicketStore {
+    pub fn open(db: &sled::Db) -> Result<TicketStore, TicketStoreError> {
+        Ok(TicketStore {
+            db: db.clone(),
+            tickets: db.open_tree("tickets")?,
+            ticket_of: db.open_tree("ticket_of")?,
+            desk_messages: db.open_tree("desk_messages")?,
+        })
+    }
+
+    pub fn next_id(&self) -> Result<u64, TicketStoreError> {
+        // sled ids start at 0; tickets are numbered from 1 for people to read.
+        Ok(self.db.generate_id()? + 1)
+    }
+
+    /// Stores a new ticket and makes it durable before returning.
+    pub async fn create(&self, t: &Ticket) -> Result<(), TicketStoreError> {
+        self.tickets.insert(
+            t.id.to_be_bytes(),
+            serde_json::to_vec(t).expect("ticket serializes"),
+        )?;
+        self.ticket_of.insert(t.who, &t.id.to_be_bytes())?;
+        self.db.flush_async().await?;
+        Ok(())
+    }
+
+    pub fn get(&self, id: u64) -> Result<Option<Ticket>, TicketStoreError> {
+        match self.tickets.get(id.to_be_bytes())? {
+            None => Ok(None),
+            Some(v) => serde_json::from_slice(&v)
+                .map(Some)
+                .map_err(|_| TicketStoreError::Corrupt(id)),
+        }
+    }
+
+    pub fn open_ticket_of(&self, who: &Pseudonym) -> Result<Option<Ticket>, TicketStoreError> {
+        match self.ticket_of.get(who.0)? {
+            None => Ok(None),
+            Some(id) => {
+                let id = u64::from_be_bytes(
+                    id.as_ref()
+                        .try_into()
+                        .map_err(|_| TicketStoreError::Corrupt(0))?,
+                );
+                self.get(id)
+            }
+        }
+    }
+
+    /// Applies `f` to the ticket atomically: `f` returns whether to store the change and a value.
+    pub fn update<T>(
+        &self,
+        id: u64,
+        mut f: impl FnMut(&mut Ticket) -> (bool, T),
+    ) -> Result<Updated<T>, TicketStoreError> {
+        loop {
+            let Some(old) = self.tickets.get(id.to_be_bytes())? else {
+                return Ok(Updated::Missing);
+            };
+            let mut t: Ticket =
+                serde_json::from_slice(&old).map_err(|_| TicketStoreError::Corrupt(id))?;
+            let (changed, value) = f(&mut t);
+            if !changed {
+                return Ok(Updated::Declined(t, value));
+            }
+            let new = serde_json::to_vec(&t).expect("ticket serializes");
+            if self
+                .tickets
+                .compare_and_swap(id.to_be_bytes(), Some(old), Some(new))?
+                .is_ok()
+            {
+                return Ok(Updated::Done(t, value));
+            }
+            // Someone else changed the ticket in between: look again.
+        }
+    }
+
+    /// Deletes a ticket and everything pointing to it (transcript and sealed address go with it).
+    pub fn delete(&self, t: &Ticket) -> Result<(), TicketStoreError> {
+        self.tickets.remove(t.id.to_be_bytes())?;
+        if let Some(id) = self.ticket_of.get(t.who)?
+            && id.as_ref() == t.id.to_be_bytes()
+        {
+            self.ticket_of.remove(t.who)?;
+        }
+        for item in self.desk_messages.iter() {
+            let (k, v) = item?;
+            if v.as_ref() == t.id.to_be_bytes() {
+                self.desk_messages.remove(k)?;
+            }
+        }
+        self.tickets.flush()?;
+        Ok(())
+    }
+
+    pub fn all(&self) -> Result<Vec<Ticket>, TicketStoreError> {
+        let mut out = Vec::new();
+        for item in self.tickets.iter() {
+            let (k, v) = item?;
+            let id = u64::from_be_bytes(k.as_ref().try_into().unwrap_or([0; 8]));
+            out.push(serde_json::from_slice(&v).map_err(|_| TicketStoreError::Corrupt(id))?);
+        }
+        Ok(out)
+    }
+
+    pub fn remember_desk_message(
+        &self,
+        message_id: i64,
+        ticket: u64,
+    ) -> Result<(), TicketStoreError> {
+        self.desk_messages
+            .insert(message_id.to_be_bytes(), &ticket.to_be_bytes())?;
+        Ok(())
+    }
+
+    pub fn ticket_of_desk_message(&self, message_id: i64) -> Result<Option<u64>, TicketStoreError> {
+        Ok(self
+            .desk_messages
+            .get(message_id.to_be_bytes())?
+            .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes)))
+    }
+}

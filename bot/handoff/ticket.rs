@@ -1,0 +1,104 @@
+//! A handoff ticket: one person waiting for, or talking with, a counselor.
+//!
+//! The ticket holds what a counselor needs and nothing more: a short number, the language,
+//! the priority and why it was opened, the person's channel and their address *sealed* (to
+//! write back), and the transcript of this handoff, also sealed. It never holds the pseudonym
+//! in anything a counselor sees, and it is deleted when it closes.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Lang;
+use crate::engine::Channel;
+pub use crate::flows::actions::handoff::Priority;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", tag = "state")]
+pub enum TicketState {
+    Queued,
+    Assigned { counselor: String, since: i64 },
+}
+
+/// The stored ticket.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Ticket {
+    pub id: u64,
+    pub who: [u8; 16],
+    pub channel: Channel,
+    /// The person's address, sealed with the pseudonym as associated data.
+    pub address: Vec<u8>,
+    pub lang: Lang,
+    pub priority: Priority,
+    pub reason: String,
+    pub state: TicketState,
+    pub created_at: i64,
+    /// When the person last heard from haven or a counselor while waiting.
+    pub last_notice_at: i64,
+    /// Whether the queue-timeout fallback was sent.
+    pub timed_out: bool,
+    /// Opened outside counselor hours: a message for the next shift.
+    pub after_hours: bool,
+    /// Opened from (or raised by) an overdose.
+    pub emergency: bool,
+    /// The sealed transcript (JSON list of `Line`).
+    pub transcript: Vec<u8>,
+}
+
+/// Who said a line of the transcript.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Speaker {
+    Person,
+    Counselor,
+    Bot,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Line {
+    pub from: Speaker,
+    pub text: String,
+    pub at: i64,
+}
+
+/// What counselors see of a ticket: no pseudonym, no address.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TicketView {
+    pub id: u64,
+    pub lang: Lang,
+    pub priority: Priority,
+    pub reason: String,
+    pub channel: Channel,
+    pub counselor: Option<String>,
+    pub created_at: i64,
+    pub after_hours: bool,
+    pub emergency: bool,
+}
+
+impl Ticket {
+    pub fn view(&self) -> TicketView {
+        TicketView {
+            id: self.id,
+            lang: self.lang,
+            priority: self.priority,
+            reason: self.reason.clone(),
+            channel: self.channel,
+            counselor: match &self.state {
+                TicketState::Assigned { counselor, .. } => Some(counselor.clone()),
+                TicketState::Queued => None,
+            },
+            created_at: self.created_at,
+            after_hours: self.after_hours,
+            emergency: self.emergency,
+        }
+    }
+
+    pub fn is_queued(&self) -> bool {
+        matches!(self.state, TicketState::Queued)
+    }
+}
+
+impl TicketView {
+    /// Queue order: urgent, then crisis, then asked; then who has waited longest.
+    pub fn queue_key(&self) -> (std::cmp::Reverse<Priority>, i64, u64) {
+        (std::cmp::Reverse(self.priority), self.created_at, self.id)
+    }
+}

@@ -1,0 +1,461 @@
+//! Counselor handoff over real HTTP: a person on SMS (Twilio webhooks in, the Twilio stand-in
+//! out) and counselor actions through the handoff API that the Telegram group and the console
+//! both use. Covers the state machine, urgent escalation, atomic claims, timers, counselor
+//! hours, restart, STOP, and that transcripts are sealed on disk.
+
+mod support;
+
+use std::time::Duration;
+
+use haven::channels::sms::signature;
+use haven::handoff::{Claim, Priority};
+use support::server::{TestServer, all_bytes_under, contains};
+use support::twilio_fake::{ACCOUNT_SID, AUTH_TOKEN, FakeTwilio};
+
+const PERSON: &str = "+14155550142";
+const HAVEN_NUMBER: &str = "+15555550100";
+
+struct Rig {
+    fake: FakeTwilio,
+    server: TestServer,
+    n: u32,
+}
+
+async fn rig(data: &std::path::Path, fake: FakeTwilio, counselors_toml: &str) -> Rig {
+    let config = data.join("haven.toml");
+    std::fs::write(&config, format!("[counselors]\n{counselors_toml}\n")).unwrap();
+    let server = TestServer::start_with_config(
+        data,
+        &config,
+        &[
+            ("HAVEN_TWILIO_ACCOUNT_SID", ACCOUNT_SID),
+            ("HAVEN_TWILIO_AUTH_TOKEN", AUTH_TOKEN),
+            ("HAVEN_TWILIO_FROM", HAVEN_NUMBER),
+            ("HAVEN_TWILIO_API_URL", &fake.url),
+        ],
+    )
+    .await;
+    // Counselors exist (in production: a Telegram counselor chat or console accounts).
+    server.state.handoff.set_present(true);
+    Rig { fake, server, n: 0 }
+}
+
+impl Rig {
+    async fn sms(&mut self, text: &str) -> String {
+        self.n += 1;
+        let sid = format!("SM{:032x}", self.n as u128 + (rand_base() << 64));
+        let body = form_urlencoded::Serializer::new(String::new())
+            .append_pair("MessageSid", &sid)
+            .append_pair("AccountSid", ACCOUNT_SID)
+            .append_pair("From", PERSON)
+            .append_pair("To", HAVEN_NUMBER)
+            .append_pair("Body", text)
+            .finish();
+        let url = format!("{}/sms/twilio", self.server.url);
+        let sig = signature::sign(AUTH_TOKEN, &url, body.as_bytes()).unwrap();
+        let r = reqwest::Client::new()
+            .post(&url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("x-twilio-signature", sig)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        r.text().await.unwrap()
+    }
+
+    /// The texts the person got by REST since the last call.
+    async fn wait_rest(&self, n: usize) -> Vec<String> {
+        self.fake
+            .wait_for(n, Duration::from_secs(10))
+            .await
+            .into_iter()
+            .map(|m| m.body)
+            .collect()
+    }
+
+    fn only_ticket(&self) -> u64 {
+        let q = self.server.state.handoff.queue().unwrap();
+        assert_eq!(q.len(), 1, "{q:?}");
+        q[0].id
+    }
+}
+
+/// Distinct message SIDs across server restarts in one test.
+fn rand_base() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+        & 0xffff_ffff
+}
+
+fn now() -> i64 {
+    haven::runtime::now()
+}
+
+#[tokio::test]
+async fn a_person_on_sms_reaches_a_counselor_and_comes_back_to_the_bot() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = rig(dir.path(), FakeTwilio::start().await, "").await;
+    let twiml = r.sms("can i talk to a real person").await;
+    assert!(twiml.contains("connect you with a counselor"), "{twiml}");
+    let rest = r.wait_rest(2).await;
+    assert!(
+        rest.iter().any(|t| t.contains("in line for a counselor")),
+        "{rest:?}"
+    );
+    assert!(
+        rest.iter().any(|t| t.contains("You're number 1 in line")),
+        "{rest:?}"
+    );
+    let id = r.only_ticket();
+    let view = r.server.state.handoff.ticket(id).unwrap().unwrap();
+    assert_eq!(
+        (view.priority, view.counselor.clone()),
+        (Priority::Asked, None)
+    );
+    // While queued the bot is quiet and the person's words reach the transcript.
+    let quiet = r.sms("hello? anyone").await;
+    assert!(!quiet.contains("<Message>"), "{quiet}");
+    let lines = r.server.state.handoff.transcript(id).unwrap();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[1].text, "hello? anyone");
+    // A counselor claims and replies; the person sees the words, not the counselor's name.
+    let Claim::Claimed(_, out) = r.server.state.handoff.claim(id, "maria", now()).unwrap() else {
+        panic!("claim failed")
+    };
+    haven::server::outbound::send(&r.server.state, out)
+        .await
+        .unwrap();
+    let out = r
+        .server
+        .state
+        .handoff
+        .reply(id, "maria", "Hi, I'm here. How can I help?", now())
+        .unwrap();
+    haven::server::outbound::send(&r.server.state, out)
+        .await
+        .unwrap();
+    let rest = r.wait_rest(4).await;
+    assert!(rest[2].contains("A counselor is here now"), "{rest:?}");
+    assert_eq!(rest[3], "Counselor: Hi, I'm here. How can I help?");
+    assert!(rest.iter().all(|t| !t.contains("maria")));
+    // The person's reply reaches the ticket (the Telegram group and console read it there).
+    let mut events = r.server.state.handoff.subscribe();
+    r.sms("my friend needs narcan").await;
+    let ev = tokio::time::timeout(Duration::from_secs(5), events.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        matches!(ev, haven::handoff::DeskEvent::Said { ticket, ref text, .. } if ticket == id && text == "my friend needs narcan"),
+        "{ev:?}"
+    );
+    // Close: the person is back with the bot, and the ticket (transcript, address) is gone.
+    let (_, out) = r
+        .server
+        .state
+        .handoff
+        .close(id, "maria", "resolved", now())
+        .unwrap();
+    haven::server::outbound::send(&r.server.state, out)
+        .await
+        .unwrap();
+    let rest = r.wait_rest(5).await;
+    assert!(rest[4].contains("closed this chat"), "{rest:?}");
+    assert!(r.server.state.handoff.queue().unwrap().is_empty());
+    let back = r.sms("hi").await;
+    assert!(
+        back.contains("What do you need?"),
+        "a closed ticket never catches the next message: {back}"
+    );
+    assert!(r.server.state.handoff.transcript(id).is_err());
+    let metrics = reqwest::get(format!("{}/metrics", r.server.url))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("haven_handoff_closed_total{outcome=\"resolved\"} 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("haven_handoff_opened_total{priority=\"asked\"} 1"),
+        "{metrics}"
+    );
+    // The transcript was sealed on disk: the person's words never reached the disk in clear.
+    r.server.stop().await;
+    let disk = all_bytes_under(dir.path());
+    for needle in [
+        "hello? anyone",
+        "my friend needs narcan",
+        "How can I help",
+        "4155550142",
+    ] {
+        assert!(!contains(&disk, needle), "{needle:?} is on disk in clear");
+    }
+}
+
+#[tokio::test]
+async fn an_overdose_during_a_handoff_gets_the_911_text_and_makes_the_ticket_urgent() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = rig(dir.path(), FakeTwilio::start().await, "").await;
+    r.sms("i want to talk to someone").await;
+    let id = r.only_ticket();
+    let twiml = r.sms("wait my friend is not breathing").await;
+    assert!(
+        twiml.contains("Call 911 now"),
+        "the emergency text comes at once: {twiml}"
+    );
+    let rest = r.wait_rest(5).await;
+    assert!(
+        rest.iter().any(|t| t.contains("told your counselor")),
+        "{rest:?}"
+    );
+    let view = r.server.state.handoff.ticket(id).unwrap().unwrap();
+    assert_eq!(view.priority, Priority::Urgent);
+    assert!(view.emergency);
+    // Urgent goes first in the queue.
+    r.server
+        .state
+        .handoff
+        .open(
+            haven::store::Pseudonym([9; 16]),
+            haven::engine::Channel::Sms,
+            "+14155550999",
+            haven::Lang::En,
+            Priority::Crisis,
+            "test",
+            None,
+            false,
+            now(),
+        )
+        .await
+        .unwrap();
+    let q = r.server.state.handoff.queue().unwrap();
+    assert_eq!(q[0].id, id);
+    assert_eq!(q[1].priority, Priority::Crisis);
+}
+
+#[tokio::test]
+async fn two_counselors_claiming_at_once_one_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = rig(dir.path(), FakeTwilio::start().await, "").await;
+    r.sms("i want to talk to a counselor").await;
+    let id = r.only_ticket();
+    let state = r.server.state.clone();
+    let mut handles = Vec::new();
+    for name in ["ana", "ben", "cruz", "dee"] {
+        let state = state.clone();
+        handles.push(tokio::task::spawn_blocking(move || {
+            state.handoff.claim(id, name, now()).unwrap()
+        }));
+    }
+    let mut winners = Vec::new();
+    let mut told = Vec::new();
+    for h in handles {
+        match h.await.unwrap() {
+            Claim::Claimed(v, _) => winners.push(v.counselor.unwrap()),
+            Claim::Taken { by } => told.push(by),
+        }
+    }
+    assert_eq!(winners.len(), 1, "exactly one claim wins");
+    assert_eq!(told.len(), 3);
+    assert!(
+        told.iter().all(|b| *b == winners[0]),
+        "the others are told who holds it"
+    );
+    assert!(
+        r.server
+            .state
+            .handoff
+            .reply(id, "someone-else", "hi", now())
+            .is_err(),
+        "only its counselor may reply"
+    );
+}
+
+#[tokio::test]
+async fn waiting_notes_then_the_timeout_fallback_and_the_ticket_stays_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = rig(
+        dir.path(),
+        FakeTwilio::start().await,
+        "wait_message_every = \"2s\"\nqueue_timeout = \"5s\"",
+    )
+    .await;
+    r.sms("my friend won't wake up").await;
+    r.wait_rest(3).await;
+    r.sms("i need a counselor").await;
+    let id = r.only_ticket();
+    let all = r.fake.wait_for(20, Duration::from_secs(9)).await;
+    let texts: Vec<&str> = all.iter().map(|m| m.body.as_str()).collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("Still looking for a counselor")),
+        "{texts:?}"
+    );
+    assert!(
+        texts.iter().any(|t| t.contains("No counselor is free yet")),
+        "{texts:?}"
+    );
+    assert!(
+        r.server.state.handoff.ticket(id).unwrap().is_some(),
+        "the ticket stays open"
+    );
+}
+
+#[tokio::test]
+async fn an_emergency_ticket_that_times_out_gets_the_overdose_steps() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = rig(
+        dir.path(),
+        FakeTwilio::start().await,
+        "queue_timeout = \"3s\"\nwait_message_every = \"1h\"",
+    )
+    .await;
+    r.sms("talk to a person").await;
+    r.sms("he is not breathing").await; // escalates the ticket to urgent
+    let all = r.fake.wait_for(20, Duration::from_secs(8)).await;
+    let texts: Vec<&str> = all.iter().map(|m| m.body.as_str()).collect();
+    let i = texts
+        .iter()
+        .position(|t| t.contains("No counselor is free yet"))
+        .expect("fallback sent");
+    assert!(
+        texts[i + 1].contains("breastbone"),
+        "the overdose steps follow the fallback: {texts:?}"
+    );
+}
+
+#[tokio::test]
+async fn out_of_hours_the_fallback_comes_at_once_and_a_message_can_be_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = rig(
+        dir.path(),
+        FakeTwilio::start().await,
+        "hours = \"Mo-Su off\"",
+    )
+    .await;
+    let twiml = r.sms("can i talk to a counselor").await;
+    let rest = r.wait_rest(1).await;
+    let all = format!("{twiml}\n{}", rest.join("\n"));
+    assert!(all.contains("aren't on shift right now"), "{all}");
+    assert!(all.contains("988"));
+    let id = r.only_ticket();
+    assert!(
+        r.server
+            .state
+            .handoff
+            .ticket(id)
+            .unwrap()
+            .unwrap()
+            .after_hours
+    );
+    r.sms("please call me back tomorrow about treatment").await;
+    assert_eq!(
+        r.server
+            .state
+            .handoff
+            .transcript(id)
+            .unwrap()
+            .last()
+            .unwrap()
+            .text,
+        "please call me back tomorrow about treatment"
+    );
+}
+
+#[tokio::test]
+async fn tickets_survive_a_restart_and_the_relay_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = rig(dir.path(), FakeTwilio::start().await, "").await;
+    r.sms("i want to talk to someone").await;
+    r.wait_rest(2).await;
+    let id = r.only_ticket();
+    // Another person stays queued.
+    r.server
+        .state
+        .handoff
+        .open(
+            haven::store::Pseudonym([7; 16]),
+            haven::engine::Channel::Sms,
+            "+14155550777",
+            haven::Lang::Es,
+            Priority::Crisis,
+            "crisis",
+            Some("hola"),
+            false,
+            now(),
+        )
+        .await
+        .unwrap();
+    let Claim::Claimed(..) = r.server.state.handoff.claim(id, "maria", now()).unwrap() else {
+        panic!()
+    };
+    r.server.stop().await;
+    let fake = FakeTwilio::start().await;
+    let mut r = rig(dir.path(), fake, "").await;
+    let q = r.server.state.handoff.queue().unwrap();
+    assert_eq!(q.len(), 2, "nothing lost: {q:?}");
+    assert_eq!(
+        q.iter().find(|t| t.id == id).unwrap().counselor.as_deref(),
+        Some("maria")
+    );
+    let out = r
+        .server
+        .state
+        .handoff
+        .reply(id, "maria", "still here", now())
+        .unwrap();
+    haven::server::outbound::send(&r.server.state, out)
+        .await
+        .unwrap();
+    assert_eq!(
+        r.wait_rest(1).await,
+        vec!["Counselor: still here".to_string()]
+    );
+    let quiet = r.sms("thank you").await;
+    assert!(!quiet.contains("<Message>"));
+    assert_eq!(
+        r.server
+            .state
+            .handoff
+            .transcript(id)
+            .unwrap()
+            .last()
+            .unwrap()
+            .text,
+        "thank you"
+    );
+}
+
+#[tokio::test]
+async fn stop_mid_handoff_closes_the_ticket_and_silences_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = rig(dir.path(), FakeTwilio::start().await, "").await;
+    r.sms("i need a counselor").await;
+    let id = r.only_ticket();
+    let twiml = r.sms("STOP").await;
+    assert!(twiml.contains("Reply START to resume"), "{twiml}");
+    assert!(
+        r.server.state.handoff.ticket(id).unwrap().is_none(),
+        "the ticket closed"
+    );
+    assert!(
+        r.server
+            .state
+            .handoff
+            .reply(id, "maria", "hello?", now())
+            .is_err()
+    );
+    let before = r.fake.received().len();
+    let quiet = r.sms("hello").await;
+    assert!(!quiet.contains("<Message>"));
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(r.fake.received().len(), before, "nothing more sent");
+}
