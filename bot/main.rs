@@ -65,6 +65,11 @@ enum Command {
         #[command(subcommand)]
         what: ServicesWhat,
     },
+    /// Counselor accounts for the web console at /console.
+    Counselor {
+        #[command(subcommand)]
+        what: CounselorWhat,
+    },
     /// Measure throughput and latency (build with --release).
     Bench {
         #[command(subcommand)]
@@ -91,6 +96,17 @@ enum ServicesWhat {
         #[arg(long, default_value = "sms", value_parser = parse_channel)]
         channel: Channel,
     },
+}
+
+#[derive(Subcommand)]
+enum CounselorWhat {
+    /// Add a counselor (or set a new password): asks for the password, or reads one line from
+    /// standard input when it is not a terminal.
+    Add { name: String },
+    /// Remove a counselor; their console sessions end.
+    Remove { name: String },
+    /// List counselor names.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -188,6 +204,11 @@ fn run(command: Command, config: &Config) -> anyhow::Result<bool> {
                 lang,
                 channel,
             } => cli::services::find(config, &text, kind, json, lang, channel),
+        },
+        Command::Counselor { what } => match what {
+            CounselorWhat::Add { name } => cli::counselor::add(config, &name),
+            CounselorWhat::Remove { name } => cli::counselor::remove(config, &name),
+            CounselorWhat::List => cli::counselor::list(config),
         },
         Command::Bench { what } => match what {
             BenchWhat::Engine {

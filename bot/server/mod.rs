@@ -28,6 +28,8 @@ use tower_http::timeout::TimeoutLayer;
 use crate::channels::sms::outbox::{Outbox, Outcome};
 use crate::channels::sms::{PublicBaseUrl, Sender, SmsChannel, TwilioClient};
 use crate::config::Config;
+use crate::console::Console;
+use crate::console::accounts::Accounts;
 use crate::engine::Engine;
 use crate::handoff::{Handoff, HandoffConfig};
 use crate::referrals::{DirectoryHandle, Referrals};
@@ -52,6 +54,7 @@ pub struct State {
     pub referrals: Referrals,
     pub metrics: Arc<Metrics>,
     pub handoff: Handoff,
+    pub console: Console,
     pub limiter: RateLimiter,
     pub dedup: Dedup,
     pub db: sled::Db,
@@ -127,7 +130,11 @@ impl State {
             haven.clone(),
             metrics.clone(),
         )?;
-        handoff.set_present(config.counselor_chat_id.is_some());
+        let console = Console {
+            accounts: Accounts::new(&config.data),
+            sessions: Default::default(),
+        };
+        handoff.set_present(counselors_present(&config, &console));
         let referrals = Referrals::new(
             DirectoryHandle::open(&config.data)?,
             config.referrals.clone(),
@@ -164,6 +171,7 @@ impl State {
             dedup: Dedup::new(&db)?,
             metrics,
             handoff,
+            console,
             config,
             haven,
             referrals,
@@ -174,9 +182,15 @@ impl State {
     }
 }
 
+/// Whether any counselor can take a handoff: a Telegram counselor chat, or console accounts.
+fn counselors_present(config: &Config, console: &Console) -> bool {
+    config.counselor_chat_id.is_some() || console.accounts.names().is_ok_and(|n| !n.is_empty())
+}
+
 /// The whole HTTP surface.
 pub fn app(state: AppState) -> Router {
     Router::new()
+        .merge(crate::console::routes())
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
         .route("/sms/twilio", post(crate::channels::sms::webhook::inbound))
@@ -243,6 +257,10 @@ pub fn spawn_background(
                 }
                 state.dedup.sweep(now).ok();
                 state.limiter.sweep(now);
+                // `haven counselor add` may have run since: counselors may now exist.
+                state
+                    .handoff
+                    .set_present(counselors_present(&state.config, &state.console));
                 tokio::select! {
                     _ = tokio::time::sleep(Duration::from_secs(60)) => {}
                     _ = stop.changed() => break,

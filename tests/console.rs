@@ -1,0 +1,414 @@
+//! The counselor console over real HTTP (no browser): login, refusals, CSRF, the queue, claim
+//! races, replies relayed to a person on SMS, closing. `tests/browser.rs` covers the same in
+//! Chromium with live updates.
+
+mod support;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use haven::console::accounts::Accounts;
+use support::server::TestServer;
+use support::twilio_fake::{ACCOUNT_SID, AUTH_TOKEN, FakeTwilio};
+
+/// A browser-like client: keeps cookies, does not follow redirects.
+struct Client {
+    base: String,
+    http: reqwest::Client,
+    cookies: HashMap<String, String>,
+}
+
+struct Page {
+    status: u16,
+    location: Option<String>,
+    body: String,
+}
+
+impl Client {
+    fn new(base: &str) -> Client {
+        Client {
+            base: base.to_owned(),
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            cookies: HashMap::new(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn finish(&mut self, r: reqwest::Response) -> Page {
+        for v in r.headers().get_all("set-cookie") {
+            let v = v.to_str().unwrap();
+            let (kv, _) = v.split_once(';').unwrap_or((v, ""));
+            let (k, val) = kv.split_once('=').unwrap();
+            if val.is_empty() {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_owned(), val.to_owned());
+            }
+        }
+        Page {
+            status: r.status().as_u16(),
+            location: r
+                .headers()
+                .get("location")
+                .map(|l| l.to_str().unwrap().to_owned()),
+            body: r.text().await.unwrap(),
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        self.finish(r).await
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        self.finish(r).await
+    }
+
+    async fn login(&mut self, name: &str, password: &str) -> Page {
+        let page = self.get("/console/login").await;
+        let csrf = field(&page.body, "csrf");
+        self.post(
+            "/console/login",
+            &[("name", name), ("password", password), ("csrf", &csrf)],
+        )
+        .await
+    }
+}
+
+/// The value of a hidden form field in a page.
+fn field(html: &str, name: &str) -> String {
+    let key = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&key)
+        .unwrap_or_else(|| panic!("no field {name} in {html}"))
+        + key.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+async fn rig() -> (tempfile::TempDir, FakeTwilio, TestServer) {
+    let dir = tempfile::tempdir().unwrap();
+    let accounts = Accounts::new(dir.path());
+    accounts.set("maria", "correct horse battery", 0).unwrap();
+    accounts.set("ben", "another long password", 0).unwrap();
+    let fake = FakeTwilio::start().await;
+    let server = TestServer::start(
+        dir.path(),
+        &[
+            ("HAVEN_TWILIO_ACCOUNT_SID", ACCOUNT_SID),
+            ("HAVEN_TWILIO_AUTH_TOKEN", AUTH_TOKEN),
+            ("HAVEN_TWILIO_FROM", "+15555550100"),
+            ("HAVEN_TWILIO_API_URL", &fake.url),
+        ],
+    )
+    .await;
+    (dir, fake, server)
+}
+
+async fn person_asks_for_a_human(server: &TestServer) -> u64 {
+    let body = form_urlencoded::Serializer::new(String::new())
+        .append_pair("MessageSid", "SM11111111111111111111111111111111")
+        .append_pair("AccountSid", ACCOUNT_SID)
+        .append_pair("From", "+14155550166")
+        .append_pair("To", "+15555550100")
+        .append_pair("Body", "can i talk to a counselor")
+        .finish();
+    let url = format!("{}/sms/twilio", server.url);
+    let sig = haven::channels::sms::signature::sign(AUTH_TOKEN, &url, body.as_bytes()).unwrap();
+    let r = reqwest::Client::new()
+        .post(&url)
+        .header("x-twilio-signature", sig)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.text().await.unwrap().contains("counselor"));
+    server.state.handoff.queue().unwrap()[0].id
+}
+
+#[tokio::test]
+async fn without_login_every_console_page_redirects_to_the_login() {
+    let (_d, _f, server) = rig().await;
+    let mut c = Client::new(&server.url);
+    for path in ["/console", "/console/ticket/1", "/console/queue"] {
+        let p = c.get(path).await;
+        assert!(p.status == 303 || p.status == 401, "{path}: {}", p.status);
+        if p.status == 303 {
+            assert_eq!(p.location.as_deref(), Some("/console/login"));
+        }
+    }
+    let p = c.post("/console/ticket/1/claim", &[("csrf", "x")]).await;
+    assert_eq!(p.location.as_deref(), Some("/console/login"));
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_refused_and_logins_are_rate_limited() {
+    let (_d, _f, server) = rig().await;
+    let mut c = Client::new(&server.url);
+    let p = c.login("maria", "not the password").await;
+    assert_eq!(p.status, 401);
+    assert!(p.body.contains("Wrong name or password"));
+    assert!(c.get("/console").await.status == 303);
+    let p = c.login("nobody", "correct horse battery").await;
+    assert_eq!(p.status, 401, "unknown names look the same");
+    for _ in 0..4 {
+        c.login("maria", "still wrong").await;
+    }
+    let p = c.login("maria", "correct horse battery").await;
+    assert_eq!(
+        p.status, 429,
+        "locked after repeated failures, even with the right password"
+    );
+    // Another counselor is not locked out.
+    let mut b = Client::new(&server.url);
+    assert_eq!(b.login("ben", "another long password").await.status, 303);
+    // A login form without its token is refused.
+    let p = Client::new(&server.url)
+        .post(
+            "/console/login",
+            &[
+                ("name", "ben"),
+                ("password", "another long password"),
+                ("csrf", "forged"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 403);
+}
+
+#[tokio::test]
+async fn login_claim_reply_close_relays_to_the_person_and_cookies_are_safe() {
+    let (_d, fake, server) = rig().await;
+    let id = person_asks_for_a_human(&server).await;
+    let mut c = Client::new(&server.url);
+    let p = c.login("maria", "correct horse battery").await;
+    assert_eq!((p.status, p.location.as_deref()), (303, Some("/console")));
+    let queue = c.get("/console").await;
+    assert_eq!(queue.status, 200);
+    assert!(
+        queue.body.contains(&format!("#{id}")) && queue.body.contains("asked"),
+        "{}",
+        queue.body
+    );
+    let csrf = field(&queue.body, "csrf");
+    // CSRF: an action without the session's token is refused.
+    assert_eq!(
+        c.post(&format!("/console/ticket/{id}/claim"), &[("csrf", "wrong")])
+            .await
+            .status,
+        403
+    );
+    let p = c
+        .post(&format!("/console/ticket/{id}/claim"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(p.status, 303);
+    let page = c.get(&format!("/console/ticket/{id}")).await;
+    assert!(
+        page.body.contains("can i talk to a counselor"),
+        "the transcript so far is shown"
+    );
+    assert!(
+        page.body.contains("textarea"),
+        "the reply box is there for the holder"
+    );
+    c.post(
+        &format!("/console/ticket/{id}/reply"),
+        &[
+            ("csrf", &csrf),
+            ("text", "Hi, I'm Maria's colleague <b>here</b>"),
+        ],
+    )
+    .await;
+    let sent = fake.wait_for(4, Duration::from_secs(10)).await;
+    let bodies: Vec<&str> = sent.iter().map(|m| m.body.as_str()).collect();
+    assert!(
+        bodies.iter().any(|b| b.contains("A counselor is here now")),
+        "{bodies:?}"
+    );
+    assert!(
+        bodies
+            .iter()
+            .any(|b| *b == "Counselor: Hi, I'm Maria's colleague <b>here</b>"),
+        "{bodies:?}"
+    );
+    // The transcript shows the reply escaped, never as markup.
+    let page = c.get(&format!("/console/ticket/{id}/lines")).await;
+    assert!(
+        page.body.contains("&lt;b&gt;here&lt;/b&gt;"),
+        "{}",
+        page.body
+    );
+    let p = c
+        .post(
+            &format!("/console/ticket/{id}/close"),
+            &[("csrf", &csrf), ("outcome", "not-an-outcome")],
+        )
+        .await;
+    assert!(p.location.unwrap().contains("unknown+outcome"));
+    let p = c
+        .post(
+            &format!("/console/ticket/{id}/close"),
+            &[("csrf", &csrf), ("outcome", "resolved")],
+        )
+        .await;
+    assert_eq!(p.status, 303);
+    assert!(server.state.handoff.queue().unwrap().is_empty());
+    assert_eq!(c.get(&format!("/console/ticket/{id}")).await.status, 404);
+    // Logging out ends the session.
+    let page = c.get("/console").await;
+    let csrf = field(&page.body, "csrf");
+    c.post("/console/logout", &[("csrf", &csrf)]).await;
+    assert_eq!(c.get("/console").await.status, 303);
+}
+
+#[tokio::test]
+async fn two_counselors_claiming_at_once_one_wins_and_the_other_is_told() {
+    let (_d, _f, server) = rig().await;
+    let id = person_asks_for_a_human(&server).await;
+    let mut m = Client::new(&server.url);
+    let mut b = Client::new(&server.url);
+    m.login("maria", "correct horse battery").await;
+    b.login("ben", "another long password").await;
+    let mc = field(&m.get("/console").await.body, "csrf");
+    let bc = field(&b.get("/console").await.body, "csrf");
+    let path = format!("/console/ticket/{id}/claim");
+    let (fm, fb) = ([("csrf", mc.as_str())], [("csrf", bc.as_str())]);
+    let (pm, pb) = tokio::join!(m.post(&path, &fm), b.post(&path, &fb));
+    let locations = [pm.location.unwrap(), pb.location.unwrap()];
+    let won = locations
+        .iter()
+        .filter(|l| l.contains("You+have+this+ticket"))
+        .count();
+    let lost = locations
+        .iter()
+        .filter(|l| l.contains("claimed+it+first"))
+        .count();
+    assert_eq!((won, lost), (1, 1), "{locations:?}");
+    let holder = server
+        .state
+        .handoff
+        .ticket(id)
+        .unwrap()
+        .unwrap()
+        .counselor
+        .unwrap();
+    let (winner, loser) = if holder == "maria" {
+        (&mut m, &mut b)
+    } else {
+        (&mut b, &mut m)
+    };
+    assert!(
+        loser.get("/console").await.body.contains(&holder),
+        "the queue shows who holds what"
+    );
+    assert!(winner.get("/console").await.body.contains(">you<"));
+}
+
+#[tokio::test]
+async fn the_event_stream_pings_when_the_queue_changes() {
+    let (_d, _f, server) = rig().await;
+    let mut c = Client::new(&server.url);
+    c.login("maria", "correct horse battery").await;
+    let r = c
+        .http
+        .get(format!("{}/console/events", server.url))
+        .header("cookie", c.cookie_header())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
+    let mut stream = r;
+    person_asks_for_a_human(&server).await;
+    let chunk = tokio::time::timeout(Duration::from_secs(5), stream.chunk())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&chunk).contains("data: changed"));
+}
+
+#[tokio::test]
+async fn session_cookies_are_http_only_same_site_and_secure_over_https() {
+    let (_d, _f, server) = rig().await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let login = http
+        .get(format!("{}/console/login", server.url))
+        .send()
+        .await
+        .unwrap();
+    let pre = login.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let csrf = field(&login.text().await.unwrap(), "csrf");
+    let pre_kv = pre.split(';').next().unwrap().to_owned();
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("name", "maria"),
+            ("password", "correct horse battery"),
+            ("csrf", &csrf),
+        ])
+        .finish();
+    let r = http
+        .post(format!("{}/console/login", server.url))
+        .header("cookie", pre_kv)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let cookie = r.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("haven_console="));
+    for attr in ["HttpOnly", "SameSite=Strict", "Path=/console"] {
+        assert!(cookie.contains(attr), "{cookie}");
+    }
+    assert!(
+        !cookie.contains("Secure"),
+        "plain http on loopback: no Secure flag"
+    );
+    assert_eq!(r.headers()["x-frame-options"], "DENY");
+    assert!(
+        r.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'self'")
+    );
+    assert_eq!(
+        haven::console::auth::set_cookie("t", true).contains("; Secure"),
+        true
+    );
+}
