@@ -254,9 +254,7 @@ async fn login_claim_reply_close_relays_to_the_person_and_cookies_are_safe() {
         "{bodies:?}"
     );
     assert!(
-        bodies
-            .iter()
-            .any(|b| *b == "Counselor: Hi, I'm Maria's colleague <b>here</b>"),
+        bodies.contains(&"Counselor: Hi, I'm Maria's colleague <b>here</b>"),
         "{bodies:?}"
     );
     // The transcript shows the reply escaped, never as markup.
@@ -407,8 +405,5 @@ async fn session_cookies_are_http_only_same_site_and_secure_over_https() {
             .unwrap()
             .contains("default-src 'self'")
     );
-    assert_eq!(
-        haven::console::auth::set_cookie("t", true).contains("; Secure"),
-        true
-    );
+    assert!(haven::console::auth::set_cookie("t", true).contains("; Secure"));
 }
