@@ -128,6 +128,16 @@ enum BenchWhat {
     },
     /// Lookups among 50,000 services; startup time and memory with the ZIP table.
     Referrals,
+    /// Signed Twilio webhooks per second at N connections, beside a bare axum route.
+    Http {
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        #[arg(long, default_value_t = 64)]
+        concurrency: usize,
+        /// Send only "hi" (one TwiML reply, no REST sends) instead of the mix of intents.
+        #[arg(long)]
+        single_reply: bool,
+    },
 }
 
 fn parse_channel(s: &str) -> Result<Channel, String> {
@@ -219,6 +229,11 @@ fn run(command: Command, config: &Config) -> anyhow::Result<bool> {
             } => cli::bench::engine(config, people, messages, memory, seconds_per_message)
                 .map(|()| true),
             BenchWhat::Referrals => cli::bench::referrals().map(|()| true),
+            BenchWhat::Http {
+                seconds,
+                concurrency,
+                single_reply,
+            } => cli::bench::http(config, seconds, concurrency, single_reply).map(|()| true),
         },
     }
 }

@@ -22,6 +22,10 @@ struct Rig {
 }
 
 async fn rig(data: &std::path::Path, fake: FakeTwilio, counselors_toml: &str) -> Rig {
+    // Counselors exist: here a console account (in production also a Telegram counselor chat).
+    haven::console::accounts::Accounts::new(data)
+        .set("maria", "correct horse battery", 0)
+        .unwrap();
     let config = data.join("haven.toml");
     std::fs::write(&config, format!("[counselors]\n{counselors_toml}\n")).unwrap();
     let server = TestServer::start_with_config(
@@ -35,8 +39,6 @@ async fn rig(data: &std::path::Path, fake: FakeTwilio, counselors_toml: &str) ->
         ],
     )
     .await;
-    // Counselors exist (in production: a Telegram counselor chat or console accounts).
-    server.state.handoff.set_present(true);
     Rig { fake, server, n: 0 }
 }
 

@@ -31,7 +31,7 @@ use crate::Lang;
 use crate::engine::{Availability, Channel, HandoffState};
 use crate::runtime::Haven;
 use crate::server::metrics::Metrics;
-use crate::store::{Pseudonym, Sealer};
+use crate::store::{GroupFlush, Pseudonym, Sealer};
 pub use config::HandoffConfig;
 use store::{TicketStore, TicketStoreError, Updated};
 pub use ticket::{Line, Priority, Speaker, Ticket, TicketState, TicketView};
@@ -117,6 +117,7 @@ pub struct Handoff {
 impl Handoff {
     pub fn new(
         db: &sled::Db,
+        durable: GroupFlush,
         sealer: Sealer,
         config: HandoffConfig,
         haven: Arc<Haven>,
@@ -152,7 +153,7 @@ impl Handoff {
             metrics.describe(name, kind, help);
         }
         Ok(Handoff {
-            store: TicketStore::open(db)?,
+            store: TicketStore::open(db, durable)?,
             sealer,
             config,
             haven,

@@ -5,11 +5,12 @@
 //! counselors claiming at once cannot both win.
 
 use super::ticket::Ticket;
-use crate::store::Pseudonym;
+use crate::store::{GroupFlush, Pseudonym};
 
 #[derive(Clone)]
 pub struct TicketStore {
     db: sled::Db,
+    durable: GroupFlush,
     tickets: sled::Tree,
     ticket_of: sled::Tree,
     desk_messages: sled::Tree,
@@ -21,6 +22,8 @@ pub enum TicketStoreError {
     Sled(#[from] sled::Error),
     #[error("ticket {0} is unreadable")]
     Corrupt(u64),
+    #[error("ticket database flush: {0}")]
+    Flush(String),
 }
 
 /// The result of an atomic update.
@@ -32,9 +35,10 @@ pub enum Updated<T> {
 }
 
 impl TicketStore {
-    pub fn open(db: &sled::Db) -> Result<TicketStore, TicketStoreError> {
+    pub fn open(db: &sled::Db, durable: GroupFlush) -> Result<TicketStore, TicketStoreError> {
         Ok(TicketStore {
             db: db.clone(),
+            durable,
             tickets: db.open_tree("tickets")?,
             ticket_of: db.open_tree("ticket_of")?,
             desk_messages: db.open_tree("desk_messages")?,
@@ -53,7 +57,10 @@ impl TicketStore {
             serde_json::to_vec(t).expect("ticket serializes"),
         )?;
         self.ticket_of.insert(t.who, &t.id.to_be_bytes())?;
-        self.db.flush_async().await?;
+        self.durable
+            .flush()
+            .await
+            .map_err(|e| TicketStoreError::Flush(e.to_string()))?;
         Ok(())
     }
 

@@ -34,7 +34,7 @@ use crate::engine::Engine;
 use crate::handoff::{Handoff, HandoffConfig};
 use crate::referrals::{DirectoryHandle, Referrals};
 use crate::runtime::{Haven, now};
-use crate::store::{Keys, Sealer, SledStore};
+use crate::store::{GroupFlush, Keys, Sealer, SledStore};
 use dedup::Dedup;
 use metrics::Metrics;
 use ratelimit::RateLimiter;
@@ -123,8 +123,10 @@ impl State {
                 key: "[counselors]",
                 message: e.to_string(),
             })?;
+        let durable = GroupFlush::new(&db);
         let handoff = Handoff::new(
             &db,
+            durable.clone(),
             sealer.clone(),
             handoff_config,
             haven.clone(),
@@ -162,7 +164,7 @@ impl State {
                     client,
                     auth_token: t.auth_token.clone(),
                     public,
-                    outbox: Outbox::open(&db, sealer.clone())?,
+                    outbox: Outbox::open(&db, sealer.clone(), durable.clone())?,
                 })
             }
         };
@@ -317,19 +319,25 @@ pub fn spawn_background(
             let sms = state.sms.as_ref().expect("checked");
             let wake = sms.outbox.wake();
             loop {
-                match sms
+                let wait = match sms
                     .outbox
                     .run_once(&sms.client, state.haven.store.as_ref())
                     .await
                 {
-                    Ok(outcomes) => record_outbox(&state, &outcomes),
-                    Err(e) => tracing::error!(error = %e, "outbox failed"),
-                }
+                    Ok((outcomes, wait)) => {
+                        record_outbox(&state, &outcomes);
+                        wait
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "outbox failed");
+                        Duration::from_secs(5)
+                    }
+                };
                 if *stop.borrow() {
                     break;
                 }
                 tokio::select! {
-                    _ = tokio::time::sleep(sms.outbox.next_wait()) => {}
+                    _ = tokio::time::sleep(wait) => {}
                     _ = wake.notified() => {}
                     _ = stop.changed() => break,
                 }
@@ -399,7 +407,7 @@ pub async fn run(
         let _ = tokio::time::timeout(Duration::from_secs(15), t).await;
     }
     state.haven.store.flush()?;
-    state.db.flush_async().await?;
+    crate::store::flush_blocking(&state.db).await?;
     println!("haven serve: stopped cleanly");
     Ok(())
 }

@@ -22,6 +22,8 @@ pub enum StoreError {
     Sled(#[from] sled::Error),
     #[error("stored session is corrupt: {0}")]
     Corrupt(String),
+    #[error("flushing the database failed: {0}")]
+    Flush(String),
     #[error("cannot open the data directory {path}: {source}")]
     Open {
         path: String,
@@ -35,6 +37,76 @@ pub enum StoreError {
 pub struct Loaded {
     pub session: Session,
     pub expires_at: i64,
+}
+
+/// Group commit for sled: callers that need their writes on disk before answering (a new
+/// ticket, a queued SMS) wait for the next flush, and one fsync serves everyone who asked while
+/// the previous one ran. sled's own `flush_async` was seen to stall for seconds with 64 callers
+/// at once (`haven bench http`); one fsync per caller cut throughput twentyfold.
+#[derive(Clone)]
+pub struct GroupFlush {
+    db: sled::Db,
+    tx: std::sync::Arc<std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<FlushRequest>>>,
+}
+
+/// A wait for the next flush. The database travels with the request so the flusher task never
+/// keeps it open by itself (a stopped server must release sled's lock at once).
+type FlushRequest = (sled::Db, tokio::sync::oneshot::Sender<Result<(), String>>);
+
+impl GroupFlush {
+    pub fn new(db: &sled::Db) -> GroupFlush {
+        GroupFlush {
+            db: db.clone(),
+            tx: Default::default(),
+        }
+    }
+
+    /// Returns once everything written before the call is durable.
+    pub async fn flush(&self) -> Result<(), StoreError> {
+        let tx = self.tx.get_or_init(|| {
+            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<FlushRequest>();
+            tokio::spawn(async move {
+                while let Some((db, first)) = rx.recv().await {
+                    let mut waiters = vec![first];
+                    while let Ok((_, w)) = rx.try_recv() {
+                        waiters.push(w);
+                    }
+                    let r = match tokio::task::spawn_blocking(move || db.flush()).await {
+                        Ok(Ok(_)) => Ok(()),
+                        Ok(Err(e)) => Err(e.to_string()),
+                        Err(_) => Err("flush task failed".to_owned()),
+                    };
+                    for w in waiters {
+                        let _ = w.send(r.clone());
+                    }
+                }
+            });
+            tx
+        });
+        let (done_tx, done_rx) = tokio::sync::oneshot::channel();
+        if tx.send((self.db.clone(), done_tx)).is_err() {
+            // The flusher is gone (runtime shutting down): flush here instead.
+            self.db.flush()?;
+            return Ok(());
+        }
+        match done_rx.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(StoreError::Flush(e)),
+            Err(_) => {
+                self.db.flush()?;
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Flushes `db` on a blocking thread (shutdown, rare paths).
+pub async fn flush_blocking(db: &sled::Db) -> Result<(), sled::Error> {
+    let db = db.clone();
+    match tokio::task::spawn_blocking(move || db.flush()).await {
+        Ok(r) => r.map(|_| ()),
+        Err(_) => Err(sled::Error::ReportableBug("flush task panicked".into())),
+    }
 }
 
 /// A session store. Implementations must be safe to share between tasks.

@@ -36,8 +36,30 @@ pub struct Segments {
 const GSM_BASIC: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
 const GSM_EXTENDED: &str = "^{}\\[~]|€\u{c}";
 
-/// GSM-7 units of `c`, or `None` when `c` is outside GSM 03.38.
+/// GSM-7 units of `c`, or `None` when `c` is outside GSM 03.38. ASCII, the common case, is a
+/// table lookup; every reply on every channel is measured, so this is on the hot path.
 fn gsm_units(c: char) -> Option<usize> {
+    static ASCII: std::sync::OnceLock<[u8; 128]> = std::sync::OnceLock::new();
+    if c.is_ascii() {
+        let table = ASCII.get_or_init(|| {
+            let mut t = [0u8; 128];
+            for (i, slot) in t.iter_mut().enumerate() {
+                let ch = i as u8 as char;
+                *slot = if GSM_BASIC.contains(ch) {
+                    1
+                } else if GSM_EXTENDED.contains(ch) {
+                    2
+                } else {
+                    0
+                };
+            }
+            t
+        });
+        return match table[c as usize] {
+            0 => None,
+            n => Some(n as usize),
+        };
+    }
     if GSM_BASIC.contains(c) {
         Some(1)
     } else if GSM_EXTENDED.contains(c) {

@@ -14,18 +14,25 @@
 
 use std::collections::HashSet;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+use futures_util::StreamExt;
 
 use super::{SendError, TwilioClient};
-use crate::store::{Pseudonym, Sealer, Store};
+use crate::store::{GroupFlush, Pseudonym, Sealer, Store};
 
 /// Sends of one text tried at most this many times.
 pub const MAX_ATTEMPTS: u32 = 8;
+/// Texts in flight to Twilio at once (each to a different person).
+pub const PARALLEL_SENDS: usize = 32;
+/// Queue entries looked at per round; a longer queue is worked through in slices.
+const SCAN_LIMIT: usize = 4096;
 const MAX_BACKOFF_MS: i64 = 300_000;
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+/// One queued text. Stored in a small binary layout (not JSON: sealed bytes as JSON arrays of
+/// numbers cost more to parse than everything else the worker does).
+#[derive(Clone, Debug)]
 struct Entry {
     who: [u8; 16],
     /// The sealed phone number.
@@ -35,6 +42,36 @@ struct Entry {
     attempts: u32,
     /// Unix milliseconds before which the entry is not sent.
     due_ms: i64,
+}
+
+impl Entry {
+    /// who (16) | attempts (4, BE) | due_ms (8, BE) | to length (4, BE) | to | body
+    fn encode(&self) -> Vec<u8> {
+        let mut v = Vec::with_capacity(32 + self.to.len() + self.body.len());
+        v.extend_from_slice(&self.who);
+        v.extend_from_slice(&self.attempts.to_be_bytes());
+        v.extend_from_slice(&self.due_ms.to_be_bytes());
+        v.extend_from_slice(&(self.to.len() as u32).to_be_bytes());
+        v.extend_from_slice(&self.to);
+        v.extend_from_slice(&self.body);
+        v
+    }
+
+    fn decode(v: &[u8]) -> Option<Entry> {
+        let who: [u8; 16] = v.get(..16)?.try_into().ok()?;
+        let attempts = u32::from_be_bytes(v.get(16..20)?.try_into().ok()?);
+        let due_ms = i64::from_be_bytes(v.get(20..28)?.try_into().ok()?);
+        let to_len = u32::from_be_bytes(v.get(28..32)?.try_into().ok()?) as usize;
+        let to = v.get(32..32 + to_len)?.to_vec();
+        let body = v.get(32 + to_len..)?.to_vec();
+        Some(Entry {
+            who,
+            to,
+            body,
+            attempts,
+            due_ms,
+        })
+    }
 }
 
 /// What happened to one entry; the worker reports these to metrics.
@@ -51,14 +88,26 @@ pub enum Outcome {
 pub struct Outbox {
     tree: sled::Tree,
     db: sled::Db,
+    durable: GroupFlush,
     sealer: Sealer,
     wake: Arc<tokio::sync::Notify>,
+    /// Entries in the tree, kept alongside it (sled's `len` walks the whole tree).
+    depth: Arc<AtomicUsize>,
+}
+
+enum Attempt {
+    Sent,
+    Drop(&'static str),
+    OptedOut,
+    Failed(SendError),
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutboxError {
     #[error("outbox database: {0}")]
     Sled(#[from] sled::Error),
+    #[error("outbox: {0}")]
+    Store(#[from] crate::store::StoreError),
     #[error("outbox: {0}")]
     Seal(#[from] crate::store::SealError),
 }
@@ -70,10 +119,13 @@ fn now_ms() -> i64 {
 }
 
 impl Outbox {
-    pub fn open(db: &sled::Db, sealer: Sealer) -> Result<Outbox, OutboxError> {
+    pub fn open(db: &sled::Db, sealer: Sealer, durable: GroupFlush) -> Result<Outbox, OutboxError> {
+        let tree = db.open_tree("outbox")?;
         Ok(Outbox {
-            tree: db.open_tree("outbox")?,
+            depth: Arc::new(AtomicUsize::new(tree.len())),
+            tree,
             db: db.clone(),
+            durable,
             sealer,
             wake: Arc::new(tokio::sync::Notify::new()),
         })
@@ -99,18 +151,16 @@ impl Outbox {
                 attempts: 0,
                 due_ms,
             };
-            self.tree.insert(
-                id.to_be_bytes(),
-                serde_json::to_vec(&entry).expect("entry serializes"),
-            )?;
+            self.tree.insert(id.to_be_bytes(), entry.encode())?;
+            self.depth.fetch_add(1, Ordering::Relaxed);
         }
-        self.tree.flush_async().await?;
+        self.durable.flush().await?;
         self.wake.notify_one();
         Ok(())
     }
 
     pub fn depth(&self) -> usize {
-        self.tree.len()
+        self.depth.load(Ordering::Relaxed)
     }
 
     /// Drops every queued text for `who` (after STOP).
@@ -118,72 +168,90 @@ impl Outbox {
         let mut n = 0;
         for item in self.tree.iter() {
             let (k, v) = item?;
-            if let Ok(e) = serde_json::from_slice::<Entry>(&v)
+            if let Some(e) = Entry::decode(&v)
                 && e.who == who.0
             {
-                self.tree.remove(k)?;
+                self.remove(&k)?;
                 n += 1;
             }
         }
         Ok(n)
     }
 
-    /// Sends what is due, once through the queue. Returns the outcomes, for metrics and tests.
+    /// Sends what is due: the oldest queued text of every person, up to `PARALLEL_SENDS` at
+    /// once (people never wait for each other; one person's texts stay in order). Returns the
+    /// outcomes, for metrics and tests, and how long the worker may sleep.
     pub async fn run_once(
         &self,
         client: &TwilioClient,
         store: &dyn Store,
-    ) -> Result<Vec<Outcome>, OutboxError> {
+    ) -> Result<(Vec<Outcome>, Duration), OutboxError> {
         let now = now_ms();
-        let mut blocked: HashSet<[u8; 16]> = HashSet::new();
+        let mut seen: HashSet<[u8; 16]> = HashSet::new();
+        let mut due: Vec<(sled::IVec, Entry)> = Vec::new();
+        let mut next_due: Option<i64> = None;
         let mut outcomes = Vec::new();
-        for item in self.tree.iter() {
+        for (examined, item) in self.tree.iter().enumerate() {
             let (key, value) = item?;
-            let Ok(mut entry) = serde_json::from_slice::<Entry>(&value) else {
-                // Unreadable entries cannot be sent; drop them rather than retry forever.
-                self.tree.remove(&key)?;
+            if examined == SCAN_LIMIT {
+                // A long queue is worked through in slices; come back at once for the rest.
+                next_due = Some(now);
+                break;
+            }
+            // The person is read first: a person already seen costs no decoding.
+            let Some(who) = value.get(..16).and_then(|w| <[u8; 16]>::try_from(w).ok()) else {
+                self.remove(&key)?;
                 outcomes.push(Outcome::Failed("corrupt"));
                 continue;
             };
-            if blocked.contains(&entry.who) {
+            if seen.contains(&who) {
+                continue;
+            }
+            let Some(entry) = Entry::decode(&value) else {
+                // Unreadable entries cannot be sent; drop them rather than retry forever.
+                self.remove(&key)?;
+                outcomes.push(Outcome::Failed("corrupt"));
+                continue;
+            };
+            // Only the oldest text of each person is considered: the rest wait their turn.
+            if !seen.insert(entry.who) {
                 continue;
             }
             if entry.due_ms > now {
-                blocked.insert(entry.who);
+                next_due = Some(next_due.map_or(entry.due_ms, |d| d.min(entry.due_ms)));
                 continue;
             }
+            due.push((key, entry));
+        }
+        let sends = due.into_iter().map(|(key, entry)| async move {
+            let result = self.attempt(client, store, &entry).await;
+            (key, entry, result)
+        });
+        let results: Vec<_> = futures_util::stream::iter(sends)
+            .buffer_unordered(PARALLEL_SENDS)
+            .collect()
+            .await;
+        let sent_any = !results.is_empty();
+        for (key, mut entry, result) in results {
             let who = Pseudonym(entry.who);
-            if store.is_opted_out(&who).unwrap_or(true) {
-                self.tree.remove(&key)?;
-                outcomes.push(Outcome::Failed("opted-out"));
-                continue;
-            }
-            let (to, body) = match (
-                self.sealer.open_str(&who, &entry.to),
-                self.sealer.open_str(&who, &entry.body),
-            ) {
-                (Ok(t), Ok(b)) => (t, b),
-                _ => {
-                    self.tree.remove(&key)?;
-                    outcomes.push(Outcome::Failed("sealed"));
-                    continue;
-                }
-            };
-            match client.send(&to, &body).await {
-                Ok(_) => {
-                    self.tree.remove(&key)?;
+            match result {
+                Attempt::Sent => {
+                    self.remove(&key)?;
                     outcomes.push(Outcome::Sent);
                 }
-                Err(SendError::OptedOut) => {
+                Attempt::Drop(reason) => {
+                    self.remove(&key)?;
+                    outcomes.push(Outcome::Failed(reason));
+                }
+                Attempt::OptedOut => {
                     // The carrier says this person opted out: that is a STOP.
                     store.delete(&who).ok();
                     store.set_opted_out(&who, true, now / 1000).ok();
-                    self.tree.remove(&key)?;
+                    self.remove(&key)?;
                     self.forget(&who)?;
                     outcomes.push(Outcome::OptedOut);
-                    blocked.insert(entry.who);
                 }
-                Err(e) if e.is_retryable() && entry.attempts + 1 < MAX_ATTEMPTS => {
+                Attempt::Failed(e) if e.is_retryable() && entry.attempts + 1 < MAX_ATTEMPTS => {
                     entry.attempts += 1;
                     let backoff = match &e {
                         SendError::RateLimited {
@@ -193,15 +261,14 @@ impl Outbox {
                         _ => (1000i64 << (entry.attempts - 1).min(20)).min(MAX_BACKOFF_MS),
                     };
                     entry.due_ms = now + backoff;
+                    next_due = Some(next_due.map_or(entry.due_ms, |d| d.min(entry.due_ms)));
                     tracing::warn!(who = %who, attempts = entry.attempts, error = %e, "sms send failed; will retry");
-                    self.tree
-                        .insert(&key, serde_json::to_vec(&entry).expect("entry serializes"))?;
+                    self.tree.insert(&key, entry.encode())?;
                     outcomes.push(Outcome::Retry);
-                    blocked.insert(entry.who);
                 }
-                Err(e) => {
+                Attempt::Failed(e) => {
                     tracing::warn!(who = %who, attempts = entry.attempts + 1, error = %e, "sms send failed for good");
-                    self.tree.remove(&key)?;
+                    self.remove(&key)?;
                     outcomes.push(Outcome::Failed(if e.is_retryable() {
                         "attempts"
                     } else {
@@ -210,24 +277,41 @@ impl Outbox {
                 }
             }
         }
-        Ok(outcomes)
+        // After a round that sent something, the next texts of the same people may be due now.
+        let wait = if sent_any {
+            Duration::ZERO
+        } else {
+            next_due.map_or(Duration::from_secs(5), |d| {
+                Duration::from_millis(((d - now).max(0) as u64).min(5_000))
+            })
+        };
+        Ok((outcomes, wait))
     }
 
-    /// The time until the earliest entry is due (or a default tick), for the worker's sleep.
-    pub fn next_wait(&self) -> Duration {
-        let now = now_ms();
-        let next = self
-            .tree
-            .iter()
-            .filter_map(|i| i.ok())
-            .filter_map(|(_, v)| serde_json::from_slice::<Entry>(&v).ok())
-            .map(|e| e.due_ms)
-            .min();
-        match next {
-            Some(due) if due <= now => Duration::ZERO,
-            Some(due) => Duration::from_millis(((due - now) as u64).min(5_000)),
-            None => Duration::from_secs(5),
+    /// One send of one entry; what it means for the queue is decided by the caller.
+    async fn attempt(&self, client: &TwilioClient, store: &dyn Store, entry: &Entry) -> Attempt {
+        let who = Pseudonym(entry.who);
+        if store.is_opted_out(&who).unwrap_or(true) {
+            return Attempt::Drop("opted-out");
         }
+        let (Ok(to), Ok(body)) = (
+            self.sealer.open_str(&who, &entry.to),
+            self.sealer.open_str(&who, &entry.body),
+        ) else {
+            return Attempt::Drop("sealed");
+        };
+        match client.send(&to, &body).await {
+            Ok(_) => Attempt::Sent,
+            Err(SendError::OptedOut) => Attempt::OptedOut,
+            Err(e) => Attempt::Failed(e),
+        }
+    }
+
+    fn remove(&self, key: &[u8]) -> Result<(), OutboxError> {
+        if self.tree.remove(key)?.is_some() {
+            self.depth.fetch_sub(1, Ordering::Relaxed);
+        }
+        Ok(())
     }
 
     /// Wakes the worker (a new text was queued).
