@@ -30,3 +30,6 @@ handoff-emergency-alerted = I've told your counselor too.
 # Source: samhsa.gov/find-help/national-helpline (1-800-662-4357: free, confidential, 24/7,
 # English and Spanish); FindTreatment.gov (SAMHSA locator); FDA 2023 approval of OTC Narcan.
 refer-none = I don't have local listings for that yet. Find treatment and services at FindTreatment.gov or call the SAMHSA Helpline 1-800-662-4357 (free, confidential, 24/7, English and Spanish). Pharmacies sell Narcan without a prescription.
+
+# The label of Telegram's button that sends the person's location pin when haven asks where they are.
+telegram-share-location = 📍 Share my location

@@ -28,3 +28,6 @@ handoff-emergency-alerted = También le avisé a su consejero.
 # Source: samhsa.gov/find-help/national-helpline (1-800-662-4357: gratis, confidencial, 24/7,
 # inglés y español); FindTreatment.gov; FDA 2023, Narcan sin receta.
 refer-none = Por ahora no tengo lugares cerca para eso. Busque tratamiento y servicios en FindTreatment.gov o llame a SAMHSA al 1-800-662-4357 (gratis, confidencial, 24/7, en inglés y español). En farmacias venden Narcan sin receta.
+
+# La etiqueta del botón de Telegram que manda la ubicación cuando haven pregunta dónde está.
+telegram-share-location = 📍 Compartir mi ubicación
