@@ -150,10 +150,14 @@ impl State {
                 key: e.variable(),
                 message: e.to_string(),
             })?;
+        let metrics = Metrics::new();
+        if telegram.is_some() {
+            crate::channels::telegram::describe_metrics(&metrics);
+        }
         Ok(State {
             limiter: RateLimiter::new(config.rate_limit_per_minute),
             dedup: Dedup::new(&db)?,
-            metrics: Metrics::new(),
+            metrics,
             config,
             haven,
             referrals,

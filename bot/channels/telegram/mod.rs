@@ -35,6 +35,7 @@ pub use render::{MAX_TEXT_UNITS, Markup, Outgoing};
 
 use crate::config::TelegramConfig;
 use crate::engine::Reply;
+use crate::server::metrics::Metrics;
 use client::Client;
 use handler::{InFlight, Lanes, ShownKeyboards};
 
@@ -135,6 +136,25 @@ impl TelegramChannel {
     pub async fn drained(&self) {
         self.in_flight.idle().await;
     }
+}
+
+/// Describes the counters only Telegram uses, so `/metrics` lists them.
+pub fn describe_metrics(metrics: &Metrics) {
+    metrics.describe(
+        "haven_telegram_ignored_total",
+        "counter",
+        "Telegram updates that needed no answer (group messages, unblocks...), by reason.",
+    );
+    metrics.describe(
+        "haven_forged_total",
+        "counter",
+        "Webhook requests refused for a missing or wrong signature or secret, by channel.",
+    );
+    metrics.describe(
+        "haven_malformed_total",
+        "counter",
+        "Webhook requests refused as malformed, by channel.",
+    );
 }
 
 #[cfg(test)]
