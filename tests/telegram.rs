@@ -324,6 +324,13 @@ async fn webhook_checks_the_secret_refuses_malformed_updates_and_answers_once() 
     assert_eq!(status, 400);
     assert!(!reason.contains("secret words"), "{reason}");
 
+    // Larger than the server's body limit: refused before it is read.
+    let huge = format!(
+        r#"{{"update_id":9003,"padding":"{}"}}"#,
+        "x".repeat(70 * 1024)
+    );
+    assert_eq!(post_update(&server, &huge, Some(SECRET)).await.0, 413);
+
     // The right secret: handled, and the emergency reply goes out.
     let (status, _) = post_update(&server, &body, Some(SECRET)).await;
     assert_eq!(status, 200);
