@@ -31,6 +31,7 @@ pub const TEXTS: &[&str] = &[
     "handoff-left",
     "handoff-emergency-alerted",
     "rate-limited",
+    "telegram-share-location",
 ];
 
 /// Words that take a person out of a counselor queue back to the bot (whole message, folded).
@@ -168,6 +169,23 @@ impl Engine {
     /// The intent id of a classification.
     pub fn intent_of(&self, c: &Classified) -> String {
         c.intent(&self.flows).to_owned()
+    }
+
+    /// Whether `session` waits at a step that captures a location, so a channel that can send
+    /// a location pin (Telegram) offers a button for it.
+    pub fn awaits_location(&self, session: &Session) -> bool {
+        let (Some(flow), Some(step)) = (session.flow.as_deref(), session.step.as_deref()) else {
+            return false;
+        };
+        let Some((_, f)) = self.flows.flow(flow) else {
+            return false;
+        };
+        f.step(step).is_some_and(|si| {
+            matches!(
+                &f.steps[si].router,
+                Router::Capture(c) if matches!(c.kind, CaptureKind::Location)
+            )
+        })
     }
 
     /// Handles one message.

@@ -5,6 +5,7 @@
 //! the replies back in their own format. The address is turned into a pseudonym at once and is
 //! never logged.
 
+use crate::Lang;
 use crate::engine::{Availability, Channel, Content, Ctx, Effect, Reply, clean_for_relay};
 use crate::runtime::now;
 use crate::store::Pseudonym;
@@ -19,6 +20,11 @@ pub struct Delivered {
     pub who: Pseudonym,
     pub replies: Vec<Reply>,
     pub intent: String,
+    /// The language the replies are in, for texts a channel adds itself (a button's label).
+    pub lang: Lang,
+    /// Whether the person's session now waits for a location, so a channel that can send a
+    /// location pin (Telegram) offers a button for it.
+    pub awaits_location: bool,
 }
 
 /// Handles one message from `address` on `channel`.
@@ -59,8 +65,9 @@ async fn deliver_once(
                 .inc("haven_rate_limited_total", &[("channel", channel.as_str())]);
             tracing::warn!(who = %who, channel = channel.as_str(), "rate limited");
             // One notice per flood, never to someone who opted out.
+            let mut lang = Lang::default();
             let replies = if verdict == Verdict::Notify && !state.haven.store.is_opted_out(&who)? {
-                let lang = state
+                lang = state
                     .haven
                     .store
                     .load(&who, now)?
@@ -78,6 +85,8 @@ async fn deliver_once(
                 who,
                 replies,
                 intent: "rate-limited".into(),
+                lang,
+                awaits_location: false,
             });
         }
     }
@@ -178,6 +187,8 @@ async fn deliver_once(
     }
     Ok(Delivered {
         who,
+        lang: outcome.session.lang,
+        awaits_location: state.haven.engine.awaits_location(&outcome.session),
         replies: outcome.replies,
         intent: outcome.intent,
     })

@@ -1,5 +1,6 @@
 //! `haven serve`: one axum server for every channel, `/healthz` and `/metrics`, plus the
-//! background work (SMS outbox, expiry sweeper, directory reload).
+//! background work (SMS outbox, Telegram polling or webhook setup, expiry sweeper, directory
+//! reload).
 //!
 //! [`app`] builds the whole `Router` from a [`State`] so tests can drive it without sockets
 //! (`tower::ServiceExt::oneshot`) or bind it on 127.0.0.1:0 for real HTTP. [`run`] binds,
@@ -27,6 +28,7 @@ use tower_http::timeout::TimeoutLayer;
 
 use crate::channels::sms::outbox::{Outbox, Outcome};
 use crate::channels::sms::{PublicBaseUrl, Sender, SmsChannel, TwilioClient};
+use crate::channels::telegram::TelegramChannel;
 use crate::config::Config;
 use crate::console::Console;
 use crate::console::accounts::Accounts;
@@ -60,6 +62,7 @@ pub struct State {
     pub db: sled::Db,
     pub sealer: Sealer,
     pub sms: Option<SmsChannel>,
+    pub telegram: Option<TelegramChannel>,
 }
 
 pub type AppState = Arc<State>;
@@ -168,6 +171,18 @@ impl State {
                 })
             }
         };
+        let telegram = config
+            .telegram
+            .as_ref()
+            .map(TelegramChannel::new)
+            .transpose()
+            .map_err(|e| ServerError::Config {
+                key: e.variable(),
+                message: e.to_string(),
+            })?;
+        if telegram.is_some() {
+            crate::channels::telegram::describe_metrics(&metrics);
+        }
         Ok(State {
             limiter: RateLimiter::new(config.rate_limit_per_minute),
             dedup: Dedup::new(&db)?,
@@ -180,6 +195,7 @@ impl State {
             db,
             sealer,
             sms,
+            telegram,
         })
     }
 }
@@ -191,7 +207,7 @@ fn counselors_present(config: &Config, console: &Console) -> bool {
 
 /// The whole HTTP surface.
 pub fn app(state: AppState) -> Router {
-    Router::new()
+    let mut router = Router::new()
         .merge(crate::console::routes())
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
@@ -199,7 +215,16 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/sms/twilio/status",
             post(crate::channels::sms::webhook::status),
-        )
+        );
+    // Telegram's webhook route exists only in webhook mode; its path is checked to lie under
+    // /telegram, so it cannot overlap another route.
+    if let Some(hook) = state.telegram.as_ref().and_then(|t| t.webhook()) {
+        router = router.route(
+            &hook.path,
+            post(crate::channels::telegram::webhook::inbound),
+        );
+    }
+    router
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -213,7 +238,7 @@ async fn healthz(AxumState(state): AxumState<AppState>) -> impl IntoResponse {
         "status": "ok",
         "channels": {
             "sms": state.sms.is_some(),
-            "telegram": state.config.telegram.is_some(),
+            "telegram": state.telegram.is_some(),
             "web": true,
         },
         "directory_services": state.referrals.handle().current().len(),
@@ -311,6 +336,22 @@ pub fn spawn_background(
             }
         }));
     }
+    // Telegram: long polling, or registering the webhook. Either waits for updates in flight
+    // after the stop signal.
+    if let Some(tg) = &state.telegram {
+        let task = if tg.webhook().is_some() {
+            tokio::spawn(crate::channels::telegram::webhook::register(
+                state.clone(),
+                stop.clone(),
+            ))
+        } else {
+            tokio::spawn(crate::channels::telegram::polling::run(
+                state.clone(),
+                stop.clone(),
+            ))
+        };
+        tasks.push(task);
+    }
     // The SMS outbox.
     if state.sms.is_some() {
         let state = state.clone();
@@ -390,10 +431,10 @@ pub async fn run(
     println!(
         "haven serve: listening on http://{local}  (sms {}, telegram {}, web chat on); /healthz, /metrics",
         if state.sms.is_some() { "on" } else { "off" },
-        if state.config.telegram.is_some() {
-            "on"
-        } else {
-            "off"
+        match state.telegram.as_ref().map(|t| t.webhook().is_some()) {
+            None => "off",
+            Some(false) => "on, long polling",
+            Some(true) => "on, webhook",
         },
     );
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);

@@ -41,3 +41,6 @@ handoff-assigned = A counselor is here now. Anything you write goes to them.
 handoff-counselor-says = Counselor: { $text }
 handoff-released = Your counselor had to step away. You're back in line for the next one.
 handoff-closed = The counselor closed this chat. You're back with haven's bot: send MENU any time.
+
+# The label of Telegram's button that sends the person's location pin when haven asks where they are.
+telegram-share-location = 📍 Share my location

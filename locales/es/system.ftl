@@ -39,3 +39,6 @@ handoff-assigned = Ya hay un consejero con usted. Lo que escriba le llega a esa 
 handoff-counselor-says = Consejero: { $text }
 handoff-released = Su consejero tuvo que salir. Vuelve a la fila para el siguiente.
 handoff-closed = El consejero cerró este chat. Vuelve con el bot de haven: mande MENU cuando quiera.
+
+# La etiqueta del botón de Telegram que manda la ubicación cuando haven pregunta dónde está.
+telegram-share-location = 📍 Compartir mi ubicación

@@ -5,4 +5,5 @@
 #![allow(dead_code)]
 
 pub mod server;
+pub mod telegram_fake;
 pub mod twilio_fake;
