@@ -624,6 +624,10 @@ impl Handoff {
         Ok(self.store.remember_desk_message(message_id, ticket)?)
     }
 
+    pub fn first_desk_message(&self, ticket: u64) -> Result<Option<i64>, HandoffError> {
+        Ok(self.store.first_desk_message(ticket)?)
+    }
+
     pub fn ticket_of_desk_message(&self, message_id: i64) -> Result<Option<u64>, HandoffError> {
         Ok(self.store.ticket_of_desk_message(message_id)?)
     }

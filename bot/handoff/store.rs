@@ -153,6 +153,17 @@ impl TicketStore {
         Ok(())
     }
 
+    /// The oldest counselor-chat message of a ticket (its post), to reply under.
+    pub fn first_desk_message(&self, ticket: u64) -> Result<Option<i64>, TicketStoreError> {
+        for item in self.desk_messages.iter() {
+            let (k, v) = item?;
+            if v.as_ref() == ticket.to_be_bytes() {
+                return Ok(k.as_ref().try_into().ok().map(i64::from_be_bytes));
+            }
+        }
+        Ok(None)
+    }
+
     pub fn ticket_of_desk_message(&self, message_id: i64) -> Result<Option<u64>, TicketStoreError> {
         Ok(self
             .desk_messages

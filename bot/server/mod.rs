@@ -338,6 +338,12 @@ pub fn spawn_background(
     }
     // Telegram: long polling, or registering the webhook. Either waits for updates in flight
     // after the stop signal.
+    if state.telegram.is_some() && state.config.counselor_chat_id.is_some() {
+        tasks.push(tokio::spawn(crate::channels::telegram::desk::run(
+            state.clone(),
+            stop.clone(),
+        )));
+    }
     if let Some(tg) = &state.telegram {
         let task = if tg.webhook().is_some() {
             tokio::spawn(crate::channels::telegram::webhook::register(

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::engine::Channel;
+use crate::engine::{Channel, Reply};
 use crate::handoff::Outgoing;
 use crate::text::split_for_sms;
 
@@ -36,7 +36,42 @@ pub async fn send(state: &State, out: Outgoing) -> Result<(), AppError> {
                 .await
                 .map_err(AppError::internal)?;
         }
-        Channel::Telegram | Channel::Web | Channel::Terminal => {
+        Channel::Telegram => {
+            let Some(tg) = &state.telegram else {
+                tracing::warn!(who = %out.who, "Telegram is not configured; message dropped");
+                return Ok(());
+            };
+            let Ok(chat_id) = out.address.parse::<i64>() else {
+                return Err(AppError::internal("a Telegram address is not a chat id"));
+            };
+            let replies: Vec<Reply> = out.texts.iter().map(Reply::text).collect();
+            match tg.send(chat_id, &replies).await {
+                Ok(()) => state.metrics.add(
+                    "haven_messages_out_total",
+                    &[("channel", "telegram")],
+                    replies.len() as u64,
+                ),
+                Err(crate::channels::telegram::TelegramError::Blocked) => {
+                    // The person blocked the bot: their session and handoff end.
+                    state.haven.store.delete(&out.who)?;
+                    state
+                        .handoff
+                        .close_for_person(&out.who, "blocked")
+                        .map_err(AppError::internal)?;
+                }
+                Err(e) => {
+                    state.metrics.inc(
+                        "haven_sends_failed_total",
+                        &[("channel", "telegram"), ("reason", e.reason())],
+                    );
+                    return Err(AppError::internal(format!(
+                        "telegram send failed: {}",
+                        e.reason()
+                    )));
+                }
+            }
+        }
+        Channel::Web | Channel::Terminal => {
             tracing::warn!(who = %out.who, channel = out.channel.as_str(), "no outbound path for this channel yet; message dropped");
         }
     }

@@ -356,7 +356,8 @@ async fn method(
     let Some(params) = params(&headers, query.as_deref(), &body) else {
         return error(400, "Bad Request: unsupported content type");
     };
-    let response = answer(&inner, &method, &params).await;
+    let mut params = params;
+    let response = answer(&inner, &method, &mut params).await;
     let accepted = response.status() == StatusCode::OK;
     lock(&inner.calls).push(Call {
         method,
@@ -366,7 +367,7 @@ async fn method(
     response
 }
 
-async fn answer(inner: &Inner, method: &str, params: &Value) -> Response {
+async fn answer(inner: &Inner, method: &str, params: &mut Value) -> Response {
     match method {
         "getme" => ok(json!({
             "id": BOT_ID,
@@ -447,11 +448,11 @@ async fn get_updates(inner: &Inner, params: &Value) -> Response {
     }
 }
 
-fn send_message(inner: &Inner, params: &Value) -> Response {
+fn send_message(inner: &Inner, params: &mut Value) -> Response {
     let Some(chat_id) = params["chat_id"].as_i64() else {
         return error(400, "Bad Request: chat not found");
     };
-    let text = params["text"].as_str().unwrap_or("");
+    let text = params["text"].as_str().unwrap_or("").to_owned();
     if text.trim().is_empty() {
         return error(400, "Bad Request: message text is empty");
     }
@@ -465,6 +466,8 @@ fn send_message(inner: &Inner, params: &Value) -> Response {
         return error(403, "Forbidden: bot was blocked by the user");
     }
     let message_id = inner.next_message_id.fetch_add(1, Ordering::SeqCst);
+    // Recorded with the call, so tests can reply to a message haven sent.
+    params["_message_id"] = json!(message_id);
     let mut message = json!({
         "message_id": message_id,
         "date": 1_764_000_000,

@@ -228,6 +228,41 @@ impl Client {
         }
     }
 
+    /// Sends a plain text (to the counselor chat), optionally as a reply to one of its messages,
+    /// and returns the new message's id so replies to it can be matched to a ticket.
+    pub async fn send_text(
+        &self,
+        chat_id: i64,
+        text: &str,
+        reply_to: Option<i32>,
+    ) -> Result<i32, TelegramError> {
+        let mut attempt = 1;
+        loop {
+            let mut request = self.bot.send_message(ChatId(chat_id), text.to_owned());
+            if let Some(id) = reply_to {
+                request = request.reply_parameters(
+                    teloxide::types::ReplyParameters::new(teloxide::types::MessageId(id))
+                        .allow_sending_without_reply(),
+                );
+            }
+            let error = match request.await {
+                Ok(m) => return Ok(m.id.0),
+                Err(e) => TelegramError::from(e),
+            };
+            if !error.is_retryable() || attempt >= MAX_ATTEMPTS {
+                return Err(error);
+            }
+            let wait = match &error {
+                TelegramError::RateLimited(secs) => {
+                    Duration::from_secs(u64::from(*secs)).min(MAX_RETRY_AFTER)
+                }
+                _ => Duration::from_millis(500 * u64::from(attempt)),
+            };
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
     /// Tells Telegram a button press was seen, so the button stops spinning.
     pub async fn answer_callback(&self, query_id: &str) -> Result<(), TelegramError> {
         self.bot

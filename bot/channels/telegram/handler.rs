@@ -66,6 +66,21 @@ pub fn dispatch(state: &AppState, update: Update) -> Result<Dispatched, AppError
         state: state.clone(),
         delivery: Some(delivery),
     };
+    // The counselor chat is not a conversation: its messages are commands and replies to tickets.
+    if let teloxide::types::UpdateKind::Message(m) = &update.kind
+        && super::desk::is_desk_message(state, m)
+    {
+        claim.keep();
+        let (done, pending) = oneshot::channel();
+        let (state, m) = (state.clone(), m.clone());
+        let working = tg.in_flight.start();
+        tokio::spawn(async move {
+            let _working = working;
+            super::desk::handle(&state, &m).await;
+            let _ = done.send(Ok(()));
+        });
+        return Ok(Dispatched::Accepted(Pending(pending)));
+    }
     let event = classify(&update);
     drop(update);
     if let Event::Ignored(reason) = event {

@@ -20,6 +20,7 @@
 //! token (which is in every request URL) or an answer's raw text.
 
 pub mod client;
+pub mod desk;
 pub mod handler;
 pub mod polling;
 pub mod render;

@@ -1,0 +1,302 @@
+//! The counselor group on Telegram (`HAVEN_COUNSELOR_CHAT_ID`): tickets are posted there, and
+//! counselors work them with commands and replies.
+//!
+//! - A new ticket is posted with its number (a short handle, never the pseudonym, the number or
+//!   the Telegram id), language, priority, why it was opened and the messages so far.
+//! - `/claim N` takes it (of two claims at once exactly one wins; the other is told who has it),
+//!   `/release N` hands it back, `/close N [outcome]` ends it (outcomes from the configuration),
+//!   `/queue` lists open tickets.
+//! - A counselor writes to the person by *replying* to any of the ticket's messages in the group;
+//!   the person's messages are posted as replies under the ticket.
+//! - Only messages in the counselor chat act; anything else in a group is ignored.
+//!
+//! Tickets and the mapping from group messages to tickets live in the handoff store, so after a
+//! restart replies to old posts still reach the right person.
+
+use teloxide::types::Message;
+
+use crate::handoff::{Claim, DeskEvent, Priority, Speaker, TicketView};
+use crate::runtime::now;
+use crate::server::{AppState, outbound};
+
+/// Whether a message belongs to the counselor chat.
+pub fn is_desk_message(state: &AppState, m: &Message) -> bool {
+    state.config.counselor_chat_id == Some(m.chat.id.0)
+}
+
+fn priority_label(p: Priority) -> &'static str {
+    match p {
+        Priority::Urgent => "🚨 URGENT (overdose)",
+        Priority::Crisis => "⚠️ crisis",
+        Priority::Asked => "asked for a person",
+    }
+}
+
+fn summary(t: &TicketView) -> String {
+    format!(
+        "#{} · {} · {} · via {}{}\nWhy: {}",
+        t.id,
+        priority_label(t.priority),
+        t.lang.code(),
+        t.channel.as_str(),
+        if t.after_hours {
+            " · left outside counselor hours"
+        } else {
+            ""
+        },
+        t.reason
+    )
+}
+
+async fn post(state: &AppState, text: &str, reply_to: Option<i32>, ticket: Option<u64>) {
+    let (Some(tg), Some(chat)) = (state.telegram.as_ref(), state.config.counselor_chat_id) else {
+        return;
+    };
+    match tg.client.send_text(chat, text, reply_to).await {
+        Ok(id) => {
+            if let Some(t) = ticket
+                && let Err(e) = state.handoff.remember_desk_message(i64::from(id), t)
+            {
+                tracing::error!(error = %e, "counselor chat message not mapped to its ticket");
+            }
+        }
+        Err(e) => tracing::error!(reason = e.reason(), "posting to the counselor chat failed"),
+    }
+}
+
+/// The first group message of a ticket, to reply under.
+fn anchor(state: &AppState, ticket: u64) -> Option<i32> {
+    state
+        .handoff
+        .first_desk_message(ticket)
+        .ok()
+        .flatten()
+        .map(|m| m as i32)
+}
+
+/// Posts handoff events to the counselor chat until the server stops.
+pub async fn run(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let mut events = state.handoff.subscribe();
+    loop {
+        let event = tokio::select! {
+            e = events.recv() => e,
+            _ = stop.changed() => break,
+        };
+        match event {
+            Ok(e) => on_event(&state, e).await,
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                tracing::warn!(missed = n, "counselor chat fell behind");
+                post(
+                    &state,
+                    &format!("(haven missed {n} updates; send /queue to see where things stand)"),
+                    None,
+                    None,
+                )
+                .await;
+            }
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+        }
+    }
+}
+
+async fn on_event(state: &AppState, e: DeskEvent) {
+    match e {
+        DeskEvent::Opened(t) => {
+            let mut text = format!("🆕 {}\n", summary(&t));
+            if let Ok(lines) = state.handoff.transcript(t.id) {
+                for l in lines {
+                    text.push_str(&format!("\n{}: {}", speaker(&l.from), l.text));
+                }
+            }
+            text.push_str(&format!(
+                "\n\n/claim {} to take it. Reply to this message to write to the person.",
+                t.id
+            ));
+            post(state, &text, None, Some(t.id)).await;
+        }
+        DeskEvent::Said {
+            ticket,
+            from: Speaker::Person,
+            text,
+        } => {
+            post(
+                state,
+                &format!("#{ticket} person: {text}"),
+                anchor(state, ticket),
+                Some(ticket),
+            )
+            .await;
+        }
+        // Counselors' own words are already in the group (or in the console, where they were written).
+        DeskEvent::Said { .. } => {}
+        DeskEvent::Changed(t) => {
+            let text = match (&t.counselor, t.priority) {
+                (_, Priority::Urgent) if t.emergency => format!(
+                    "🚨 #{} is URGENT now: the person reports an overdose (they got the 911 text).",
+                    t.id
+                ),
+                (Some(c), _) => format!("#{} is with {c}.", t.id),
+                (None, _) => format!("#{} is back in the queue. /claim {}", t.id, t.id),
+            };
+            post(state, &text, anchor(state, t.id), Some(t.id)).await;
+        }
+        DeskEvent::Closed { ticket, outcome } => {
+            post(
+                state,
+                &format!("#{ticket} closed ({outcome}). Its messages are deleted."),
+                anchor(state, ticket),
+                None,
+            )
+            .await;
+        }
+    }
+}
+
+fn speaker(s: &Speaker) -> &'static str {
+    match s {
+        Speaker::Person => "person",
+        Speaker::Counselor => "counselor",
+        Speaker::Bot => "haven",
+    }
+}
+
+/// What a counselor's name is in tickets: their Telegram username, else first name. Never shown
+/// to the person.
+fn counselor_name(m: &Message) -> Option<String> {
+    let u = m.from.as_ref()?;
+    Some(
+        u.username
+            .clone()
+            .map(|n| format!("@{n}"))
+            .unwrap_or_else(|| u.first_name.clone()),
+    )
+}
+
+/// Handles a message in the counselor chat: a command, or a reply to a ticket's message.
+pub async fn handle(state: &AppState, m: &Message) {
+    let Some(name) = counselor_name(m) else {
+        return;
+    };
+    if m.from.as_ref().is_some_and(|u| u.is_bot) {
+        return;
+    }
+    let Some(text) = m.text().map(str::trim) else {
+        return;
+    };
+    let reply = if let Some(command) = text.strip_prefix('/') {
+        command_reply(state, &name, command).await
+    } else if let Some(parent) = m.reply_to_message() {
+        match state.handoff.ticket_of_desk_message(i64::from(parent.id.0)) {
+            Ok(Some(ticket)) => relay(state, &name, ticket, text).await,
+            Ok(None) => None,
+            Err(e) => Some(format!("Something went wrong: {e}")),
+        }
+    } else {
+        None
+    };
+    if let Some(r) = reply {
+        post(state, &r, Some(m.id.0), None).await;
+    }
+}
+
+async fn relay(state: &AppState, name: &str, ticket: u64, text: &str) -> Option<String> {
+    let text = crate::engine::clean_for_relay(text);
+    if text.is_empty() {
+        return None;
+    }
+    match state.handoff.reply(ticket, name, &text, now()) {
+        Ok(out) => match outbound::send(state, out).await {
+            Ok(()) => None,
+            Err(e) => Some(format!("#{ticket}: not delivered ({e}).")),
+        },
+        Err(e) => Some(format!("#{ticket}: {e}")),
+    }
+}
+
+async fn command_reply(state: &AppState, name: &str, command: &str) -> Option<String> {
+    let mut words = command.split_whitespace();
+    // "/claim@haven_bot 12" is how Telegram writes a command addressed to one bot.
+    let verb = words.next()?.split('@').next()?.to_ascii_lowercase();
+    let id: Option<u64> = words
+        .next()
+        .and_then(|w| w.trim_start_matches('#').parse().ok());
+    let rest: Vec<&str> = words.collect();
+    let now = now();
+    let needs_id = |v: &str| format!("Usage: /{v} N (the ticket number, like /{v} 12)");
+    Some(match verb.as_str() {
+        "claim" => {
+            let Some(id) = id else {
+                return Some(needs_id("claim"));
+            };
+            match state.handoff.claim(id, name, now) {
+                Ok(Claim::Claimed(_, out)) => {
+                    if let Err(e) = outbound::send(state, out).await {
+                        tracing::error!(error = %e, "claim notice not sent");
+                    }
+                    format!(
+                        "✅ #{id} is yours, {name}. Reply to its messages to write to the person."
+                    )
+                }
+                Ok(Claim::Taken { by }) if by == name => format!("#{id} is already yours."),
+                Ok(Claim::Taken { by }) => format!("❌ #{id}: {by} claimed it first."),
+                Err(e) => format!("#{id}: {e}"),
+            }
+        }
+        "release" => {
+            let Some(id) = id else {
+                return Some(needs_id("release"));
+            };
+            match state.handoff.release(id, name, now) {
+                Ok((_, out)) => {
+                    if let Err(e) = outbound::send(state, out).await {
+                        tracing::error!(error = %e, "release notice not sent");
+                    }
+                    return None; // the Changed event posts "back in the queue"
+                }
+                Err(e) => format!("#{id}: {e}"),
+            }
+        }
+        "close" => {
+            let Some(id) = id else {
+                return Some(needs_id("close"));
+            };
+            let outcome = rest.first().copied().unwrap_or("resolved");
+            match state.handoff.close(id, name, outcome, now) {
+                Ok((_, out)) => {
+                    if let Err(e) = outbound::send(state, out).await {
+                        tracing::error!(error = %e, "close notice not sent");
+                    }
+                    return None; // the Closed event posts it
+                }
+                Err(e) => format!("#{id}: {e}"),
+            }
+        }
+        "queue" => match state.handoff.queue() {
+            Ok(q) if q.is_empty() => "No one is waiting.".to_owned(),
+            Ok(q) => {
+                let mut s = String::from("Open tickets (urgent first):");
+                for t in q {
+                    let who = t
+                        .counselor
+                        .clone()
+                        .map_or_else(|| "waiting".to_owned(), |c| format!("with {c}"));
+                    s.push_str(&format!(
+                        "\n#{} · {} · {} · {} · {}",
+                        t.id,
+                        priority_label(t.priority),
+                        t.lang.code(),
+                        who,
+                        crate::console::pages::waited(now, t.created_at)
+                    ));
+                }
+                s
+            }
+            Err(e) => format!("Something went wrong: {e}"),
+        },
+        "help" | "start" => format!(
+            "Commands: /queue, /claim N, /release N, /close N [{}]. Reply to a ticket's message to write to its person.",
+            state.handoff.config().outcomes.join("|")
+        ),
+        _ => return None,
+    })
+}
