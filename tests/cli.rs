@@ -169,3 +169,31 @@ fn shipped_flows_pass_check() {
         "{stdout}"
     );
 }
+
+#[test]
+fn the_shipped_example_configuration_is_valid() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let c =
+        haven::config::Config::load_with(Some(&root.join("deploy/haven.toml.example")), &|_| None)
+            .expect("example TOML loads");
+    let h =
+        haven::handoff::HandoffConfig::from_table(&c.counselors).expect("[counselors] is valid");
+    assert_eq!(h.queue_timeout_secs, 600);
+    assert!(h.hours.is_some());
+    assert_eq!(c.referrals.places.len(), 1);
+    // The env example names only variables haven knows.
+    let env = std::fs::read_to_string(root.join("deploy/haven.env.example")).unwrap();
+    for line in env.lines().map(|l| l.trim_start_matches("# ").trim()) {
+        if let Some((key, _)) = line.split_once('=')
+            && key.starts_with("HAVEN_")
+        {
+            // HAVEN_LOG is read before the configuration, to set up logging.
+            assert!(
+                key == "HAVEN_LOG" || haven::config::KEYS.contains(&key),
+                "{key} in haven.env.example is not a known variable"
+            );
+        }
+    }
+    haven::config::Config::load_with(Some(&root.join("deploy/places.example.toml")), &|_| None)
+        .expect("places example loads");
+}
