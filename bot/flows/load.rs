@@ -642,7 +642,19 @@ fn load_trigger(
     let words = phrases(&raw.words, cx);
     let patterns = patterns(&raw.patterns, cx);
     let unless = patterns_of(&raw.unless, cx);
-    if !raw.fallback && words.is_empty() && patterns.is_empty() {
+    let mut substrings = Vec::new();
+    for (lang, s) in per_lang(&raw.substrings) {
+        let compact: String = fold(&s.value).as_str().replace(' ', "");
+        if compact.chars().count() < 6 {
+            cx.problem(
+                &s.referenced,
+                "a substring needs at least 6 letters, or it matches inside ordinary words",
+            );
+        } else {
+            substrings.push((lang, compact));
+        }
+    }
+    if !raw.fallback && words.is_empty() && patterns.is_empty() && substrings.is_empty() {
         cx.problem(
             at,
             "a trigger needs `words` or `patterns` (or `fallback: true`)",
@@ -668,6 +680,7 @@ fn load_trigger(
         words,
         patterns,
         unless,
+        substrings,
     })
 }
 

@@ -123,6 +123,8 @@ pub struct Trigger {
     pub patterns: Vec<(Option<Lang>, Regex)>,
     /// Patterns that veto this trigger.
     pub unless: Vec<(Option<Lang>, Regex)>,
+    /// Letters looked for in the folded message with its spaces removed.
+    pub substrings: Vec<(Option<Lang>, String)>,
 }
 
 /// A phrase of folded words, with the language it was written for (`None` for `any`).

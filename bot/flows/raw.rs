@@ -49,6 +49,10 @@ pub struct RawTrigger {
     pub words: PerLang,
     #[serde(default)]
     pub patterns: PerLang,
+    /// Letters that must appear in the message with its spaces removed, for words run together
+    /// ("myfriendisnotbreathing").
+    #[serde(default)]
+    pub substrings: PerLang,
     #[serde(default)]
     pub unless: PerLang,
 }

@@ -36,6 +36,8 @@ pub struct Triage {
     pattern_owner: Vec<(usize, Option<Lang>)>,
     unless: RegexSet,
     unless_owner: Vec<usize>,
+    /// (trigger index, language, letters) looked for in the message with spaces removed.
+    substrings: Vec<(usize, Option<Lang>, String)>,
 }
 
 /// A message made ready for matching.
@@ -84,6 +86,7 @@ impl Triage {
         let mut pattern_owner = Vec::new();
         let mut unless_src = Vec::new();
         let mut unless_owner = Vec::new();
+        let mut substrings = Vec::new();
         for (ti, t) in flows.triggers.iter().enumerate() {
             for (pi, p) in t.words.iter().enumerate() {
                 phrase_heads
@@ -101,6 +104,9 @@ impl Triage {
                 unless_src.push(re.as_str().to_owned());
                 unless_owner.push(ti);
             }
+            for (lang, s) in &t.substrings {
+                substrings.push((ti, *lang, s.clone()));
+            }
         }
         // Every pattern compiled on its own at load time; together they may still exceed the
         // size limit, and then the flows must be refused: silently matching nothing would miss
@@ -116,6 +122,7 @@ impl Triage {
             pattern_owner,
             unless,
             unless_owner,
+            substrings,
         })
     }
 
@@ -171,6 +178,14 @@ impl Triage {
             }
             if msg.corrected == msg.folded {
                 break;
+            }
+        }
+        if !self.substrings.is_empty() {
+            let compact: String = msg.folded.as_str().replace(' ', "");
+            for (ti, lang, s) in &self.substrings {
+                if compact.contains(s.as_str()) {
+                    hit[*ti].get_or_insert(*lang);
+                }
             }
         }
         let words: Vec<&str> = msg.corrected.words().collect();
