@@ -8,7 +8,7 @@
 //! a per-session CSRF token; logins are rate limited per name and overall.
 //!
 //! Handlers return a ready `Response` as their error (a redirect to the login page, a 403),
-//! which is why several small functions return `Result<_, Response>`.
+//! which is why they return `Result<Response, Response>`.
 #![allow(clippy::result_large_err)]
 
 pub mod accounts;
@@ -92,43 +92,70 @@ fn private(mut r: Response) -> Response {
     r
 }
 
-fn to_login() -> Response {
-    Redirect::to("/console/login").into_response()
+/// A request from a signed-in counselor. Extracting it sends everyone else to the login page;
+/// a removed account ends its sessions at its next request.
+pub struct SignedIn {
+    token: String,
+    session: ConsoleSession,
 }
 
-/// The signed-in counselor, or a redirect to the login page.
-fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<(String, ConsoleSession), Response> {
-    let (token, s) = state
-        .console
-        .sessions
-        .from_headers(headers, now())
-        .ok_or_else(to_login)?;
-    // A removed account ends its sessions at the next request.
-    match state.console.accounts.names() {
-        Ok(names) if names.contains(&s.name) => Ok((token, s)),
-        _ => {
-            state.console.sessions.end(&token);
-            Err(to_login())
+impl SignedIn {
+    /// Checks a form's CSRF token against this session's.
+    fn csrf(&self, given: &str) -> Result<(), Response> {
+        if same(&self.session.csrf, given) {
+            Ok(())
+        } else {
+            Err(private(
+                (
+                    StatusCode::FORBIDDEN,
+                    "This form has expired. Go back, reload the page and try again.\n",
+                )
+                    .into_response(),
+            ))
+        }
+    }
+
+    fn name(&self) -> &str {
+        &self.session.name
+    }
+}
+
+impl axum::extract::FromRequestParts<AppState> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Response> {
+        let to_login = || Redirect::to("/console/login").into_response();
+        let (token, session) = state
+            .console
+            .sessions
+            .from_headers(&parts.headers, now())
+            .ok_or_else(to_login)?;
+        match state.console.accounts.names() {
+            Ok(names) if names.contains(&session.name) => Ok(SignedIn { token, session }),
+            _ => {
+                state.console.sessions.end(&token);
+                Err(to_login())
+            }
         }
     }
 }
 
-fn check_csrf(s: &ConsoleSession, given: &str) -> Result<(), Response> {
-    if same(&s.csrf, given) {
-        Ok(())
-    } else {
-        Err(private(
-            (
-                StatusCode::FORBIDDEN,
-                "This form has expired. Go back, reload the page and try again.\n",
-            )
-                .into_response(),
-        ))
-    }
+/// Page fragments fetched by the page's script: 401 rather than a redirect to the login page,
+/// which would be inserted into the page.
+fn fragment(who: Result<SignedIn, Response>) -> Result<SignedIn, Response> {
+    who.map_err(|_| StatusCode::UNAUTHORIZED.into_response())
 }
 
-async fn login_page(AxumState(state): AxumState<AppState>, headers: HeaderMap) -> Response {
-    if signed_in(&state, &headers).is_ok() {
+type Page = Result<Response, Response>;
+
+async fn login_page(
+    AxumState(state): AxumState<AppState>,
+    who: Result<SignedIn, Response>,
+) -> Response {
+    if who.is_ok() {
         return Redirect::to("/console").into_response();
     }
     login_form(&state, None, StatusCode::OK)
@@ -215,23 +242,17 @@ struct CsrfForm {
 
 async fn logout(
     AxumState(state): AxumState<AppState>,
-    headers: HeaderMap,
+    who: SignedIn,
     Form(f): Form<CsrfForm>,
-) -> Response {
-    let (token, s) = match signed_in(&state, &headers) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    if let Err(r) = check_csrf(&s, &f.csrf) {
-        return r;
-    }
-    state.console.sessions.end(&token);
+) -> Page {
+    who.csrf(&f.csrf)?;
+    state.console.sessions.end(&who.token);
     let mut r = Redirect::to("/console/login").into_response();
     r.headers_mut().insert(
         header::SET_COOKIE,
         HeaderValue::from_str(&auth::clear_cookie(secure(&state))).expect("cookie is ASCII"),
     );
-    private(r)
+    Ok(private(r))
 }
 
 #[derive(Deserialize, Default)]
@@ -242,30 +263,31 @@ struct Notice {
 
 async fn queue_page(
     AxumState(state): AxumState<AppState>,
-    headers: HeaderMap,
+    who: SignedIn,
     q: axum::extract::Query<Notice>,
-) -> Response {
-    let (_, s) = match signed_in(&state, &headers) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    match state.handoff.queue() {
-        Ok(queue) => private(
-            pages::queue_page(&queue, &s.name, &s.csrf, now(), q.msg.as_deref()).into_response(),
-        ),
-        Err(e) => internal(e),
-    }
+) -> Page {
+    let queue = state.handoff.queue().map_err(internal)?;
+    Ok(private(
+        pages::queue_page(
+            &queue,
+            who.name(),
+            &who.session.csrf,
+            now(),
+            q.msg.as_deref(),
+        )
+        .into_response(),
+    ))
 }
 
-async fn queue_fragment(AxumState(state): AxumState<AppState>, headers: HeaderMap) -> Response {
-    let (_, s) = match signed_in(&state, &headers) {
-        Ok(x) => x,
-        Err(_) => return StatusCode::UNAUTHORIZED.into_response(),
-    };
-    match state.handoff.queue() {
-        Ok(queue) => private(pages::queue_rows(&queue, &s.name, &s.csrf, now()).into_response()),
-        Err(e) => internal(e),
-    }
+async fn queue_fragment(
+    AxumState(state): AxumState<AppState>,
+    who: Result<SignedIn, Response>,
+) -> Page {
+    let who = fragment(who)?;
+    let queue = state.handoff.queue().map_err(internal)?;
+    Ok(private(
+        pages::queue_rows(&queue, who.name(), &who.session.csrf, now()).into_response(),
+    ))
 }
 
 fn internal(e: impl std::fmt::Display) -> Response {
@@ -281,71 +303,66 @@ fn internal(e: impl std::fmt::Display) -> Response {
 
 async fn ticket_page(
     AxumState(state): AxumState<AppState>,
-    headers: HeaderMap,
+    who: SignedIn,
     Path(id): Path<u64>,
     q: axum::extract::Query<Notice>,
-) -> Response {
-    let (_, s) = match signed_in(&state, &headers) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+) -> Page {
     match (state.handoff.ticket(id), state.handoff.transcript(id)) {
-        (Ok(Some(t)), Ok(lines)) => private(
+        (Ok(Some(t)), Ok(lines)) => Ok(private(
             pages::ticket_page(
                 &t,
                 &lines,
-                &s.name,
-                &s.csrf,
+                who.name(),
+                &who.session.csrf,
                 &state.handoff.config().outcomes,
                 now(),
                 q.msg.as_deref(),
             )
             .into_response(),
-        ),
-        (Ok(None), _) | (_, Err(HandoffError::NoTicket(_))) => private(
+        )),
+        (Ok(None), _) | (_, Err(HandoffError::NoTicket(_))) => Ok(private(
             (
                 StatusCode::NOT_FOUND,
-                pages::closed_page(id, &s.name, &s.csrf),
+                pages::closed_page(id, who.name(), &who.session.csrf),
             )
                 .into_response(),
-        ),
-        (Err(e), _) | (_, Err(e)) => internal(e),
+        )),
+        (Err(e), _) | (_, Err(e)) => Err(internal(e)),
     }
 }
 
 async fn lines_fragment(
     AxumState(state): AxumState<AppState>,
-    headers: HeaderMap,
+    who: Result<SignedIn, Response>,
     Path(id): Path<u64>,
-) -> Response {
-    if signed_in(&state, &headers).is_err() {
-        return StatusCode::UNAUTHORIZED.into_response();
-    }
+) -> Page {
+    fragment(who)?;
     match state.handoff.transcript(id) {
-        Ok(lines) => private(pages::lines(&lines).into_response()),
-        Err(HandoffError::NoTicket(_)) => {
-            private(axum::response::Html("<p>This ticket is closed.</p>").into_response())
-        }
-        Err(e) => internal(e),
+        Ok(lines) => Ok(private(pages::lines(&lines).into_response())),
+        Err(HandoffError::NoTicket(_)) => Ok(private(
+            axum::response::Html("<p>This ticket is closed.</p>").into_response(),
+        )),
+        Err(e) => Err(internal(e)),
     }
 }
 
 async fn actions_fragment(
     AxumState(state): AxumState<AppState>,
-    headers: HeaderMap,
+    who: Result<SignedIn, Response>,
     Path(id): Path<u64>,
-) -> Response {
-    let (_, s) = match signed_in(&state, &headers) {
-        Ok(x) => x,
-        Err(_) => return StatusCode::UNAUTHORIZED.into_response(),
-    };
-    match state.handoff.ticket(id) {
-        Ok(Some(t)) => private(
-            pages::ticket_actions(&t, &s.name, &s.csrf, &state.handoff.config().outcomes)
-                .into_response(),
-        ),
-        Ok(None) => private(axum::response::Html("").into_response()),
-        Err(e) => internal(e),
+) -> Page {
+    let who = fragment(who)?;
+    match state.handoff.ticket(id).map_err(internal)? {
+        Some(t) => Ok(private(
+            pages::ticket_actions(
+                &t,
+                who.name(),
+                &who.session.csrf,
+                &state.handoff.config().outcomes,
+            )
+            .into_response(),
+        )),
+        None => Ok(private(axum::response::Html("").into_response())),
     }
 }
 
@@ -356,32 +373,43 @@ fn back_to(id: u64, msg: &str) -> Response {
     Redirect::to(&format!("/console/ticket/{id}?{q}")).into_response()
 }
 
+/// Sends what a counselor action has for the person; a failure is logged, the action stands.
+async fn tell_person(state: &AppState, out: crate::handoff::Outgoing, what: &str) {
+    if let Err(e) = outbound::send(state, out).await {
+        tracing::error!(error = %e, what, "notice to the person not sent");
+    }
+}
+
+/// What the counselor is told when an action does not apply (wrong state, closed ticket).
+fn refused(id: u64, e: HandoffError) -> Page {
+    match e {
+        HandoffError::WrongState { .. }
+        | HandoffError::NoTicket(_)
+        | HandoffError::Outcome { .. } => Ok(back_to(id, &e.to_string())),
+        e => Err(internal(e)),
+    }
+}
+
 async fn claim(
     AxumState(state): AxumState<AppState>,
-    headers: HeaderMap,
+    who: SignedIn,
     Path(id): Path<u64>,
     Form(f): Form<CsrfForm>,
-) -> Response {
-    let (_, s) = match signed_in(&state, &headers) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    if let Err(r) = check_csrf(&s, &f.csrf) {
-        return r;
-    }
-    match state.handoff.claim(id, &s.name, now()) {
+) -> Page {
+    who.csrf(&f.csrf)?;
+    match state.handoff.claim(id, who.name(), now()) {
         Ok(Claim::Claimed(_, out)) => {
-            if let Err(e) = outbound::send(&state, out).await {
-                tracing::error!(error = %e, "claim notice not sent");
-            }
-            back_to(id, "You have this ticket now.")
+            tell_person(&state, out, "claim").await;
+            Ok(back_to(id, "You have this ticket now."))
         }
-        Ok(Claim::Taken { by }) if by == s.name => back_to(id, "You already have this ticket."),
-        Ok(Claim::Taken { by }) => back_to(id, &format!("{by} claimed it first.")),
+        Ok(Claim::Taken { by }) if by == who.name() => {
+            Ok(back_to(id, "You already have this ticket."))
+        }
+        Ok(Claim::Taken { by }) => Ok(back_to(id, &format!("{by} claimed it first."))),
         Err(HandoffError::NoTicket(_)) => {
-            Redirect::to("/console?msg=That+ticket+is+closed.").into_response()
+            Ok(Redirect::to("/console?msg=That+ticket+is+closed.").into_response())
         }
-        Err(e) => internal(e),
+        Err(e) => refused(id, e),
     }
 }
 
@@ -393,60 +421,43 @@ struct ReplyForm {
 
 async fn reply(
     AxumState(state): AxumState<AppState>,
-    headers: HeaderMap,
+    who: SignedIn,
     Path(id): Path<u64>,
     Form(f): Form<ReplyForm>,
-) -> Response {
-    let (_, s) = match signed_in(&state, &headers) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    if let Err(r) = check_csrf(&s, &f.csrf) {
-        return r;
-    }
+) -> Page {
+    who.csrf(&f.csrf)?;
     let text = crate::engine::clean_for_relay(&f.text);
     if text.is_empty() {
-        return back_to(id, "Write something to send.");
+        return Ok(back_to(id, "Write something to send."));
     }
     if text.chars().count() > 1500 {
-        return back_to(id, "That reply is too long (1,500 characters at most).");
+        return Ok(back_to(
+            id,
+            "That reply is too long (1,500 characters at most).",
+        ));
     }
-    match state.handoff.reply(id, &s.name, &text, now()) {
-        Ok(out) => match outbound::send(&state, out).await {
-            Ok(()) => back_to(id, "Sent."),
-            Err(e) => internal(e),
-        },
-        Err(e @ (HandoffError::WrongState { .. } | HandoffError::NoTicket(_))) => {
-            back_to(id, &e.to_string())
+    match state.handoff.reply(id, who.name(), &text, now()) {
+        Ok(out) => {
+            outbound::send(&state, out).await.map_err(internal)?;
+            Ok(back_to(id, "Sent."))
         }
-        Err(e) => internal(e),
+        Err(e) => refused(id, e),
     }
 }
 
 async fn release(
     AxumState(state): AxumState<AppState>,
-    headers: HeaderMap,
+    who: SignedIn,
     Path(id): Path<u64>,
     Form(f): Form<CsrfForm>,
-) -> Response {
-    let (_, s) = match signed_in(&state, &headers) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    if let Err(r) = check_csrf(&s, &f.csrf) {
-        return r;
-    }
-    match state.handoff.release(id, &s.name, now()) {
+) -> Page {
+    who.csrf(&f.csrf)?;
+    match state.handoff.release(id, who.name(), now()) {
         Ok((_, out)) => {
-            if let Err(e) = outbound::send(&state, out).await {
-                tracing::error!(error = %e, "release notice not sent");
-            }
-            Redirect::to("/console?msg=Released+to+the+queue.").into_response()
+            tell_person(&state, out, "release").await;
+            Ok(Redirect::to("/console?msg=Released+to+the+queue.").into_response())
         }
-        Err(e @ (HandoffError::WrongState { .. } | HandoffError::NoTicket(_))) => {
-            back_to(id, &e.to_string())
-        }
-        Err(e) => internal(e),
+        Err(e) => refused(id, e),
     }
 }
 
@@ -458,36 +469,26 @@ struct CloseForm {
 
 async fn close(
     AxumState(state): AxumState<AppState>,
-    headers: HeaderMap,
+    who: SignedIn,
     Path(id): Path<u64>,
     Form(f): Form<CloseForm>,
-) -> Response {
-    let (_, s) = match signed_in(&state, &headers) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    if let Err(r) = check_csrf(&s, &f.csrf) {
-        return r;
-    }
-    match state.handoff.close(id, &s.name, &f.outcome, now()) {
+) -> Page {
+    who.csrf(&f.csrf)?;
+    match state.handoff.close(id, who.name(), &f.outcome, now()) {
         Ok((_, out)) => {
-            if let Err(e) = outbound::send(&state, out).await {
-                tracing::error!(error = %e, "close notice not sent");
-            }
-            Redirect::to(&format!("/console?msg=Ticket+%23{id}+closed.")).into_response()
+            tell_person(&state, out, "close").await;
+            Ok(Redirect::to(&format!("/console?msg=Ticket+%23{id}+closed.")).into_response())
         }
-        Err(
-            e @ (HandoffError::WrongState { .. }
-            | HandoffError::NoTicket(_)
-            | HandoffError::Outcome { .. }),
-        ) => back_to(id, &e.to_string()),
-        Err(e) => internal(e),
+        Err(e) => refused(id, e),
     }
 }
 
 /// Server-sent events: a ping whenever any ticket changes (no content; the page re-fetches).
-async fn events(AxumState(state): AxumState<AppState>, headers: HeaderMap) -> Response {
-    if signed_in(&state, &headers).is_err() {
+async fn events(
+    AxumState(state): AxumState<AppState>,
+    who: Result<SignedIn, Response>,
+) -> Response {
+    if fragment(who).is_err() {
         return StatusCode::UNAUTHORIZED.into_response();
     }
     let rx = state.handoff.subscribe();

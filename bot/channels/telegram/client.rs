@@ -204,28 +204,14 @@ impl Client {
         chat_id: i64,
         message: &Outgoing,
     ) -> Result<(), TelegramError> {
-        let mut attempt = 1;
-        loop {
-            let mut request = self.bot.send_message(ChatId(chat_id), message.text.clone());
-            if let Some(markup) = reply_markup(&message.markup) {
-                request = request.reply_markup(markup);
+        self.send_with(chat_id, &message.text, |request| {
+            match reply_markup(&message.markup) {
+                Some(markup) => request.reply_markup(markup),
+                None => request,
             }
-            let error = match request.await {
-                Ok(_) => return Ok(()),
-                Err(e) => TelegramError::from(e),
-            };
-            if !error.is_retryable() || attempt >= MAX_ATTEMPTS {
-                return Err(error);
-            }
-            let wait = match &error {
-                TelegramError::RateLimited(secs) => {
-                    Duration::from_secs(u64::from(*secs)).min(MAX_RETRY_AFTER)
-                }
-                _ => Duration::from_millis(500 * u64::from(attempt)),
-            };
-            tokio::time::sleep(wait).await;
-            attempt += 1;
-        }
+        })
+        .await
+        .map(|_| ())
     }
 
     /// Sends a plain text (to the counselor chat), optionally as a reply to one of its messages,
@@ -236,15 +222,29 @@ impl Client {
         text: &str,
         reply_to: Option<i32>,
     ) -> Result<i32, TelegramError> {
+        self.send_with(chat_id, text, |request| match reply_to {
+            Some(id) => request.reply_parameters(
+                teloxide::types::ReplyParameters::new(teloxide::types::MessageId(id))
+                    .allow_sending_without_reply(),
+            ),
+            None => request,
+        })
+        .await
+    }
+
+    /// `sendMessage` with the retries described on `send_message`; `shape` adds keyboards or
+    /// a reply-to. Returns the sent message's id.
+    async fn send_with(
+        &self,
+        chat_id: i64,
+        text: &str,
+        shape: impl Fn(
+            teloxide::requests::JsonRequest<teloxide::payloads::SendMessage>,
+        ) -> teloxide::requests::JsonRequest<teloxide::payloads::SendMessage>,
+    ) -> Result<i32, TelegramError> {
         let mut attempt = 1;
         loop {
-            let mut request = self.bot.send_message(ChatId(chat_id), text.to_owned());
-            if let Some(id) = reply_to {
-                request = request.reply_parameters(
-                    teloxide::types::ReplyParameters::new(teloxide::types::MessageId(id))
-                        .allow_sending_without_reply(),
-                );
-            }
+            let request = shape(self.bot.send_message(ChatId(chat_id), text.to_owned()));
             let error = match request.await {
                 Ok(m) => return Ok(m.id.0),
                 Err(e) => TelegramError::from(e),
