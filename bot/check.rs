@@ -48,6 +48,7 @@ pub fn builtin_texts() -> BTreeSet<String> {
     let mut s: BTreeSet<String> = engine::TEXTS.iter().map(|k| k.to_string()).collect();
     s.extend(flows::actions::handoff::TEXTS.iter().map(|k| k.to_string()));
     s.extend(engine::refer::TEXTS.iter().map(|k| k.to_string()));
+    s.extend(crate::channels::web::TEXTS.iter().map(|k| k.to_string()));
     s.extend(
         crate::referrals::render::MESSAGE_IDS
             .iter()

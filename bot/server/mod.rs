@@ -26,6 +26,7 @@ use tower_http::timeout::TimeoutLayer;
 
 use crate::channels::sms::outbox::{Outbox, Outcome};
 use crate::channels::sms::{PublicBaseUrl, Sender, SmsChannel, TwilioClient};
+use crate::channels::web::WebChat;
 use crate::config::Config;
 use crate::engine::Engine;
 use crate::referrals::{DirectoryHandle, Referrals};
@@ -52,6 +53,8 @@ pub struct State {
     pub db: sled::Db,
     pub sealer: Sealer,
     pub sms: Option<SmsChannel>,
+    /// The web chat: session cookies and the visitors' mailboxes (`state.web.push`).
+    pub web: WebChat,
 }
 
 pub type AppState = Arc<State>;
@@ -101,6 +104,7 @@ impl State {
         let db = store.db().clone();
         let keys = Keys::from_env_or_file(config.secret.as_deref(), &config.data)?;
         let sealer = Sealer::new(&keys);
+        let web = WebChat::new(&keys, &config);
         let haven = Haven::new(
             Arc::new(engine),
             Arc::new(store),
@@ -148,6 +152,7 @@ impl State {
             db,
             sealer,
             sms,
+            web,
         })
     }
 }
@@ -155,6 +160,7 @@ impl State {
 /// The whole HTTP surface.
 pub fn app(state: AppState) -> Router {
     Router::new()
+        .merge(crate::channels::web::routes())
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
         .route("/sms/twilio", post(crate::channels::sms::webhook::inbound))
@@ -163,6 +169,11 @@ pub fn app(state: AppState) -> Router {
             post(crate::channels::sms::webhook::status),
         )
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        // Outside the body limit, so a too long web chat message gets a page, not a bare 413.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::channels::web::readable_limits,
+        ))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
@@ -218,6 +229,9 @@ pub fn spawn_background(
                 }
                 state.dedup.sweep(now).ok();
                 state.limiter.sweep(now);
+                state.web.mailboxes.sweep(now, |who| {
+                    matches!(state.haven.store.load(who, now), Ok(Some(_)))
+                });
                 tokio::select! {
                     _ = tokio::time::sleep(Duration::from_secs(60)) => {}
                     _ = stop.changed() => break,
@@ -314,7 +328,7 @@ pub async fn run(
         })?;
     let local = listener.local_addr()?;
     println!(
-        "haven serve: listening on http://{local}  (sms {}, telegram {}, web chat on); /healthz, /metrics",
+        "haven serve: listening on http://{local}  (sms {}, telegram {}, web chat at /); /healthz, /metrics",
         if state.sms.is_some() { "on" } else { "off" },
         if state.config.telegram.is_some() {
             "on"
@@ -324,8 +338,13 @@ pub async fn run(
     );
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let tasks = spawn_background(&state, stop_rx);
+    let web_state = state.clone();
     axum::serve(listener, app(state.clone()))
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            // Open event streams would otherwise hold the graceful shutdown forever.
+            web_state.web.shutdown();
+        })
         .await?;
     // In-flight requests are done; stop the background work and wait for it.
     stop_tx.send(true).ok();
