@@ -160,7 +160,6 @@ impl State {
 /// The whole HTTP surface.
 pub fn app(state: AppState) -> Router {
     Router::new()
-        .merge(crate::channels::web::routes())
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
         .route("/sms/twilio", post(crate::channels::sms::webhook::inbound))
@@ -169,11 +168,9 @@ pub fn app(state: AppState) -> Router {
             post(crate::channels::sms::webhook::status),
         )
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
-        // Outside the body limit, so a too long web chat message gets a page, not a bare 413.
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            crate::channels::web::readable_limits,
-        ))
+        // Merged after the body limit: the web chat applies the same limit itself, reading past
+        // it so that a browser gets its readable "too long" page (see channels::web).
+        .merge(crate::channels::web::routes())
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,

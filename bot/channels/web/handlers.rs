@@ -9,12 +9,12 @@ use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::extract::{Request, State as AxumState};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::middleware::Next;
+use axum::body::{Body, Bytes};
+use axum::extract::State as AxumState;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
+use futures_util::StreamExt;
 use serde::Serialize;
 use tokio::sync::broadcast::error::RecvError;
 
@@ -27,7 +27,7 @@ use crate::engine::{Channel, Content, Reply};
 use crate::runtime::now;
 use crate::server::State;
 use crate::server::inbound::deliver;
-use crate::server::{AppState, error::AppError};
+use crate::server::{AppState, BODY_LIMIT, error::AppError};
 use crate::store::Pseudonym;
 
 /// The fields a chat form may post. Anything else is ignored.
@@ -41,6 +41,34 @@ struct Posted {
     js: bool,
     history: Vec<String>,
     choices: Vec<String>,
+}
+
+/// A message post is read (and what is past [`BODY_LIMIT`] thrown away) up to this size, so a
+/// browser that sent a very long message gets to read the answer. Past it the sender is not a
+/// visitor's browser, and the connection is simply closed after the answer.
+pub const DRAIN_LIMIT: usize = 1 << 20;
+
+/// Reads a request body, keeping the first `keep` bytes and reading the rest (up to `drain`
+/// in all) without keeping it. Returns what was kept and whether anything was left out.
+async fn read_capped(body: Body, keep: usize, drain: usize) -> (Vec<u8>, bool) {
+    let mut kept = Vec::new();
+    let mut total = 0usize;
+    let mut stream = body.into_data_stream();
+    while let Some(chunk) = stream.next().await {
+        let Ok(chunk) = chunk else {
+            // The client went away or sent a broken body: answer with what arrived.
+            return (kept, true);
+        };
+        total = total.saturating_add(chunk.len());
+        if kept.len() < keep {
+            let room = keep - kept.len();
+            kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        }
+        if total > drain {
+            break;
+        }
+    }
+    (kept, total > keep)
 }
 
 /// Choice labels carried back by the form; more than any flow offers is not a real form.
@@ -247,6 +275,7 @@ struct PageParts<'a> {
     session: &'a WebSession,
     notes: Vec<String>,
     history: &'a History,
+    new_entries: usize,
     choices: &'a [String],
     draft: &'a str,
 }
@@ -264,6 +293,7 @@ fn render_page(
         csrf: &csrf,
         notes: &p.notes,
         history: p.history,
+        new_entries: p.new_entries,
         choices: p.choices,
         draft: p.draft,
         exit_url: &state.web.exit_url,
@@ -337,6 +367,7 @@ pub async fn page(AxumState(state): AxumState<AppState>, headers: HeaderMap) -> 
     let mut history = History::default();
     let waiting = state.web.mailboxes.take(&who);
     let choices = last_choices(&waiting);
+    let new_entries = waiting.len();
     for r in waiting {
         history.push(Entry::haven(Some(lang), r.text));
     }
@@ -353,6 +384,7 @@ pub async fn page(AxumState(state): AxumState<AppState>, headers: HeaderMap) -> 
             session: &visit.session,
             notes,
             history: &history,
+            new_entries,
             choices: &choices,
             draft: "",
         },
@@ -376,10 +408,21 @@ fn last_choices(replies: &[Reply]) -> Vec<String> {
 pub async fn message(
     AxumState(state): AxumState<AppState>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
     let now = now();
     let json = wants_json(&headers);
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    // Fields come in page order (csrf, history, choices, then the text), so a cut body still
+    // has the token and the history; its text is refused as too long.
+    let (body, cut) = if declared.is_some_and(|n| n > DRAIN_LIMIT) {
+        (Vec::new(), true)
+    } else {
+        read_capped(body, BODY_LIMIT, DRAIN_LIMIT).await
+    };
     let posted = Posted::parse(&body);
     let web = &state.web;
     let cookie = web.sessions.read(&headers, now);
@@ -415,7 +458,7 @@ pub async fn message(
     } else {
         History::default()
     };
-    let said = said(&posted);
+    let said = if cut { Said::TooLong } else { said(&posted) };
 
     // Refusals: nothing goes to the engine, the visitor is told why.
     let refusal = match (&said, sendable) {
@@ -452,7 +495,7 @@ pub async fn message(
             notes.push(note);
         }
         let shown: Vec<String> = notes.iter().map(|n| note_text(&state, lang, n)).collect();
-        take_waiting(&state, &who, lang, &mut history);
+        let new_entries = take_waiting(&state, &who, lang, &mut history);
         let choices = posted_choices(&posted, keep_history);
         return render_page(
             &state,
@@ -462,6 +505,7 @@ pub async fn message(
                 session: &session,
                 notes: shown,
                 history: &history,
+                new_entries,
                 choices: &choices,
                 draft,
             },
@@ -474,7 +518,7 @@ pub async fn message(
         // "Check for new messages": show what waited, keep the choices on offer.
         _ => {
             let lang = lang_for(&state, &who, &headers, now);
-            take_waiting(&state, &who, lang, &mut history);
+            let new_entries = take_waiting(&state, &who, lang, &mut history);
             let choices = posted_choices(&posted, keep_history);
             let notes: Vec<String> = notes.iter().map(|n| note_text(&state, lang, n)).collect();
             return render_page(
@@ -485,6 +529,7 @@ pub async fn message(
                     session: &session,
                     notes,
                     history: &history,
+                    new_entries,
                     choices: &choices,
                     draft: "",
                 },
@@ -521,6 +566,7 @@ pub async fn message(
                     session: &session,
                     notes: vec![failed],
                     history: &history,
+                    new_entries: 0,
                     choices: &choices,
                     draft: if posted.choice.is_none() {
                         &text_in
@@ -559,6 +605,7 @@ pub async fn message(
             cookie_out,
         );
     }
+    let new_entries = waiting.len() + 1 + delivered.replies.len();
     for r in waiting {
         history.push(Entry::haven(Some(lang), r.text));
     }
@@ -575,6 +622,7 @@ pub async fn message(
             session: &reissued,
             notes,
             history: &history,
+            new_entries,
             choices: &choices,
             draft: "",
         },
@@ -594,10 +642,14 @@ fn posted_choices(p: &Posted, keep_history: bool) -> Vec<String> {
     }
 }
 
-fn take_waiting(state: &State, who: &Pseudonym, lang: Lang, history: &mut History) {
-    for r in state.web.mailboxes.take(who) {
+/// Adds what was pushed to `who` while away to the page; returns how many texts that was.
+fn take_waiting(state: &State, who: &Pseudonym, lang: Lang, history: &mut History) -> usize {
+    let waiting = state.web.mailboxes.take(who);
+    let n = waiting.len();
+    for r in waiting {
         history.push(Entry::haven(Some(lang), r.text));
     }
+    n
 }
 
 /// An internal failure before a session could be set up (the OS gave no random numbers).
@@ -642,9 +694,7 @@ pub async fn exit(
             tracing::error!(who = %who, error = %e, "ending a web session failed");
         }
         web.mailboxes.remove(&who);
-        state
-            .metrics
-            .inc("haven_web_exits_total", &[("channel", "web")]);
+        state.metrics.inc("haven_web_exits_total", &[]);
         tracing::info!(who = %who, "web visitor exited");
     }
     let resp = if posted.js {
@@ -713,62 +763,6 @@ struct Feed {
 fn push_event(replies: Vec<Reply>) -> Event {
     let body = serde_json::json!({ "replies": replies });
     Event::default().data(body.to_string())
-}
-
-/// Middleware: a chat post over the server's body limit gets a readable answer (the chat page,
-/// or JSON for `fetch`) instead of a bare 413. The body was never read, so the history it
-/// carried is lost; the note says why.
-pub async fn readable_limits(
-    AxumState(state): AxumState<AppState>,
-    req: Request,
-    next: Next,
-) -> Response {
-    if req.method() != Method::POST || req.uri().path() != "/chat" {
-        return next.run(req).await;
-    }
-    let headers = req.headers().clone();
-    let resp = next.run(req).await;
-    if resp.status() != StatusCode::PAYLOAD_TOO_LARGE {
-        return resp;
-    }
-    let now = now();
-    let visit = match visit(&state, state.web.sessions.read(&headers, now), now) {
-        Ok(v) => v,
-        Err(e) => return failure_page(&state, &headers, e),
-    };
-    let who = who(&state, &visit.session);
-    let lang = lang_for(&state, &who, &headers, now);
-    let mut notes = Vec::new();
-    if visit.ended {
-        notes.push(text(&state, lang, "web-new-session"));
-    }
-    let too_long = note_text(&state, lang, "web-too-long");
-    if wants_json(&headers) {
-        return render_json(
-            &state,
-            StatusCode::BAD_REQUEST,
-            lang,
-            &visit.session,
-            Vec::new(),
-            (!notes.is_empty()).then(|| notes.join(" ")),
-            Some(too_long),
-            visit.cookie,
-        );
-    }
-    notes.push(too_long);
-    render_page(
-        &state,
-        StatusCode::BAD_REQUEST,
-        PageParts {
-            lang,
-            session: &visit.session,
-            notes,
-            history: &History::default(),
-            choices: &[],
-            draft: "",
-        },
-        visit.cookie,
-    )
 }
 
 #[cfg(test)]

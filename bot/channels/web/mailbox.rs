@@ -140,6 +140,11 @@ impl Mailboxes {
         }
     }
 
+    /// Whether a page of `who`'s is listening now (a push would arrive live).
+    pub fn is_listening(&self, who: &Pseudonym) -> bool {
+        self.lock().get(who).is_some_and(|m| m.listeners() > 0)
+    }
+
     /// Forgets `who`'s mailbox (the visitor exited or stopped); open feeds end.
     pub fn remove(&self, who: &Pseudonym) {
         self.lock().remove(who);

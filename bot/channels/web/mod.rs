@@ -35,12 +35,12 @@ pub mod session;
 
 use axum::Router;
 use axum::routing::{get, post};
+use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::config::Config;
 use crate::engine::Reply;
-use crate::server::AppState;
+use crate::server::{AppState, BODY_LIMIT};
 use crate::store::{Keys, Pseudonym};
-pub use handlers::readable_limits;
 pub use mailbox::{Delivery, Mailboxes};
 pub use session::{CookieState, SessionKeys, WebSession};
 
@@ -122,14 +122,20 @@ impl WebChat {
     }
 }
 
-/// The web chat's routes (merged into the server's router by `server::app`).
+/// The web chat's routes, merged by `server::app` after its body limit. Every route but the
+/// message post gets that same limit here. The message post enforces it itself: a browser
+/// that is still uploading when the server answers and closes sees a reset connection, not the
+/// answer (Chromium then hangs or shows an error page), so a too long message is read to the
+/// end (up to [`handlers::DRAIN_LIMIT`]), keeping only the first [`BODY_LIMIT`] bytes, and
+/// answered with the chat page and a note.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(handlers::page))
-        .route("/chat", post(handlers::message).get(handlers::to_page))
         .route("/chat/events", get(handlers::events))
         .route("/chat/exit", post(handlers::exit))
         .route("/chat/static/chat.js", get(assets::chat_js))
         .route("/chat/static/chat.css", get(assets::chat_css))
         .route("/embed.js", get(assets::embed_js))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .route("/chat", post(handlers::message).get(handlers::to_page))
 }

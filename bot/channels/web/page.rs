@@ -38,6 +38,8 @@ pub struct View<'a> {
     /// Notes above the conversation (a new session, an empty or too long message...).
     pub notes: &'a [String],
     pub history: &'a History,
+    /// How many entries at the end of `history` are new on this page (the first is scrolled to).
+    pub new_entries: usize,
     /// The choices of the last reply, as buttons.
     pub choices: &'a [String],
     /// Text to put back in the message box (a message that was not sent).
@@ -58,6 +60,7 @@ impl View<'_> {
 /// The whole chat page.
 pub fn render(v: &View) -> Markup {
     let lang = v.lang.code();
+    let first_new = v.history.len().saturating_sub(v.new_entries);
     html! {
         (DOCTYPE)
         html lang=(lang) {
@@ -82,15 +85,8 @@ pub fn render(v: &View) -> Markup {
                 main id="main" {
                     p class="intro" data-ui="intro" { (v.t("intro")) }
                     p class="privacy" data-ui="privacy" { (v.t("privacy")) }
-                    div id="status" class="note" role="status" {
-                        @for n in v.notes { p { (n) } }
-                    }
-                    h2 id="log-title" class="visually-hidden" data-ui="log" { (v.t("log")) }
-                    ol id="log" class="log" role="log" aria-live="polite"
-                        aria-labelledby="log-title" data-you=(v.t("you")) data-haven=(v.t("haven")) {
-                        @for e in v.history.entries() { (message(v, e)) }
-                    }
-                    form id="send" class="send" method="post" action="/chat" autocomplete="off"
+                    // The fragment brings a no-JS visitor straight to what is new on the page.
+                    form id="send" class="chat" method="post" action="/chat#latest" autocomplete="off"
                         data-failed=(v.t("failed")) {
                         input type="hidden" name="csrf" value=(v.csrf);
                         @for e in v.history.entries() {
@@ -99,23 +95,36 @@ pub fn render(v: &View) -> Markup {
                         @for c in v.choices {
                             input type="hidden" name="c" value=(c);
                         }
+                        h2 id="log-title" class="visually-hidden" data-ui="log" { (v.t("log")) }
+                        ol id="log" class="log" role="log" aria-live="polite"
+                            aria-labelledby="log-title" data-you=(v.t("you")) data-haven=(v.t("haven")) {
+                            @for (i, e) in v.history.entries().enumerate() {
+                                (message(v, e, v.new_entries > 0 && i == first_new))
+                            }
+                        }
                         div id="choices" class="choices" role="group"
                             aria-label=(v.t("choices")) data-ui-label="choices" hidden[v.choices.is_empty()] {
                             @for (i, c) in v.choices.iter().enumerate() {
                                 button type="submit" name="choice" value=(i + 1) { (c) }
                             }
                         }
-                        label for="text" data-ui="label" { (v.t("label")) }
+                        @if v.new_entries == 0 { div id="latest" {} }
                         div class="compose" {
-                            textarea id="text" name="text" rows="2" autocomplete="off"
-                                placeholder=(v.t("placeholder")) data-ui-placeholder="placeholder" {
-                                (v.draft)
+                            div id="status" class="note" role="status" {
+                                @for n in v.notes { p { (n) } }
                             }
-                            button type="submit" class="primary" data-ui="send" { (v.t("send")) }
-                        }
-                        noscript {
-                            button type="submit" name="refresh" value="1" class="check" {
-                                (v.t("check"))
+                            label for="text" data-ui="label" { (v.t("label")) }
+                            div class="row" {
+                                textarea id="text" name="text" rows="1" autocomplete="off"
+                                    placeholder=(v.t("placeholder")) data-ui-placeholder="placeholder" {
+                                    (v.draft)
+                                }
+                                button type="submit" class="primary" data-ui="send" { (v.t("send")) }
+                            }
+                            noscript {
+                                button type="submit" name="refresh" value="1" class="check" {
+                                    (v.t("check"))
+                                }
                             }
                         }
                     }
@@ -125,13 +134,13 @@ pub fn render(v: &View) -> Markup {
     }
 }
 
-fn message(v: &View, e: &Entry) -> Markup {
+fn message(v: &View, e: &Entry, latest: bool) -> Markup {
     let (class, who) = match e.speaker {
         Speaker::Visitor => ("msg me", v.t("you")),
         Speaker::Haven => ("msg bot", v.t("haven")),
     };
     html! {
-        li class=(class) lang=[e.lang.map(Lang::code)] {
+        li class=(class) lang=[e.lang.map(Lang::code)] id=[latest.then_some("latest")] {
             span class="visually-hidden" { (who) ": " }
             span class="text" { (e.text) }
         }

@@ -66,15 +66,17 @@
   }
 
   // Shows replies; the last one's choices become the buttons (or clear them, if `always`).
+  // The first new reply is scrolled to the top, so "Call 911 now" is read first.
   function show(replies, lang, always) {
-    var last = null;
+    var first = null;
     var offered = [];
     (replies || []).forEach(function (r) {
-      last = add('bot', r.text, lang);
+      var li = add('bot', r.text, lang);
+      if (!first) first = li;
       offered = r.choices || [];
     });
     if (always || offered.length) offer(offered);
-    if (last) last.scrollIntoView({ block: 'nearest' });
+    if (first) first.scrollIntoView({ block: 'start' });
   }
 
   function applyUi(data) {
@@ -122,7 +124,7 @@
           return;
         }
         say(data.note);
-        add('me', shown).scrollIntoView({ block: 'nearest' });
+        add('me', shown);
         if (clearBox) box.value = '';
         show(data.replies, data.lang, true);
       })
