@@ -4,5 +4,6 @@
 //! Each test binary compiles this module and uses only part of it, so unused items are expected.
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod server;
 pub mod twilio_fake;
