@@ -691,6 +691,38 @@ impl Browser {
         self.closed = true;
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+        kill_leftovers(self.profile.path());
+    }
+}
+
+/// Stops whatever Chromium processes of this browser outlived ChromeDriver (a test that hung
+/// or failed can leave them): exactly those started with this browser's own, unique profile
+/// directory, found in `/proc` and ended one by one by their ids.
+fn kill_leftovers(profile: &Path) {
+    let marker = format!("--user-data-dir={}", profile.join("user-data").display());
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .filter(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        else {
+            continue;
+        };
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
+            continue;
+        };
+        if cmdline
+            .split(|b| *b == 0)
+            .any(|arg| arg == marker.as_bytes())
+        {
+            let _ = Command::new("kill")
+                .args(["-KILL", pid])
+                .stderr(Stdio::null())
+                .status();
+        }
     }
 }
 
@@ -703,6 +735,7 @@ impl Drop for Browser {
         }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+        kill_leftovers(self.profile.path());
     }
 }
 
