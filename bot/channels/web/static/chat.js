@@ -136,14 +136,17 @@
     post({ text: box.value }, box.value.trim(), true);
   }
 
+  // A choice posts its number (the engine takes it as the answer) and shows its label.
+  choices.addEventListener('click', function (e) {
+    var b = e.target.closest ? e.target.closest('button[name="choice"]') : null;
+    if (!b) return;
+    e.preventDefault();
+    post({ choice: b.value }, b.textContent, false);
+  });
+
   form.addEventListener('submit', function (e) {
     e.preventDefault();
-    var s = e.submitter;
-    if (s && s.name === 'choice') {
-      post({ choice: s.value }, s.textContent, false);
-    } else {
-      sendBox();
-    }
+    sendBox();
   });
 
   // Enter sends; Shift+Enter makes a new line.
