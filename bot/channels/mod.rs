@@ -1,10 +1,11 @@
 //! Channels: only `bot/channels/` knows Telegram or Twilio wire formats.
 //!
 //! Everything outside this module speaks in plain texts, pseudonyms and typed events; the code
-//! here turns those into Twilio form posts, TwiML and REST calls, and Telegram updates and Bot
-//! API calls, and back. Keeping the wire formats in one place means a change at Twilio or Telegram touches
+//! here turns those into Twilio form posts, TwiML and REST calls, Telegram updates and Bot API
+//! calls, and the web chat's pages, cookies and event streams, and back. Keeping the wire formats in one place means a change at Twilio or Telegram touches
 //! one module, and the privacy rules (no phone number in logs or errors) are enforced where the
 //! numbers first appear.
 
 pub mod sms;
 pub mod telegram;
+pub mod web;

@@ -49,6 +49,16 @@ impl Metrics {
                 "Repeated deliveries answered once, by channel.",
             ),
             (
+                "haven_forged_total",
+                "counter",
+                "Requests refused for a bad signature or a forged session cookie, by channel.",
+            ),
+            (
+                "haven_web_exits_total",
+                "counter",
+                "Web chat visitors who pressed Exit quickly.",
+            ),
+            (
                 "haven_outbox_depth",
                 "gauge",
                 "Messages waiting in the SMS outbox.",

@@ -29,6 +29,7 @@ use tower_http::timeout::TimeoutLayer;
 use crate::channels::sms::outbox::{Outbox, Outcome};
 use crate::channels::sms::{PublicBaseUrl, Sender, SmsChannel, TwilioClient};
 use crate::channels::telegram::TelegramChannel;
+use crate::channels::web::WebChat;
 use crate::config::Config;
 use crate::console::Console;
 use crate::console::accounts::Accounts;
@@ -63,6 +64,8 @@ pub struct State {
     pub sealer: Sealer,
     pub sms: Option<SmsChannel>,
     pub telegram: Option<TelegramChannel>,
+    /// The web chat: session cookies and the visitors' mailboxes (`state.web.push`).
+    pub web: WebChat,
 }
 
 pub type AppState = Arc<State>;
@@ -114,6 +117,7 @@ impl State {
         let db = store.db().clone();
         let keys = Keys::from_env_or_file(config.secret.as_deref(), &config.data)?;
         let sealer = Sealer::new(&keys);
+        let web = WebChat::new(&keys, &config);
         let haven = Arc::new(Haven::new(
             Arc::new(engine),
             Arc::new(store),
@@ -196,6 +200,7 @@ impl State {
             sealer,
             sms,
             telegram,
+            web,
         })
     }
 }
@@ -226,6 +231,9 @@ pub fn app(state: AppState) -> Router {
     }
     router
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        // Merged after the body limit: the web chat applies the same limit itself, reading past
+        // it so that a browser gets its readable "too long" page (see channels::web).
+        .merge(crate::channels::web::routes())
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
@@ -288,6 +296,9 @@ pub fn spawn_background(
                 state
                     .handoff
                     .set_present(counselors_present(&state.config, &state.console));
+                state.web.mailboxes.sweep(now, |who| {
+                    matches!(state.haven.store.load(who, now), Ok(Some(_)))
+                });
                 tokio::select! {
                     _ = tokio::time::sleep(Duration::from_secs(60)) => {}
                     _ = stop.changed() => break,
@@ -435,7 +446,7 @@ pub async fn run(
         })?;
     let local = listener.local_addr()?;
     println!(
-        "haven serve: listening on http://{local}  (sms {}, telegram {}, web chat on); /healthz, /metrics",
+        "haven serve: listening on http://{local}  (sms {}, telegram {}, web chat at /); /healthz, /metrics",
         if state.sms.is_some() { "on" } else { "off" },
         match state.telegram.as_ref().map(|t| t.webhook().is_some()) {
             None => "off",
@@ -445,8 +456,13 @@ pub async fn run(
     );
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let tasks = spawn_background(&state, stop_rx);
+    let web_state = state.clone();
     axum::serve(listener, app(state.clone()))
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            // Open event streams would otherwise hold the graceful shutdown forever.
+            web_state.web.shutdown();
+        })
         .await?;
     // In-flight requests are done; stop the background work and wait for it.
     stop_tx.send(true).ok();

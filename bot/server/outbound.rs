@@ -71,7 +71,16 @@ pub async fn send(state: &State, out: Outgoing) -> Result<(), AppError> {
                 }
             }
         }
-        Channel::Web | Channel::Terminal => {
+        Channel::Web => {
+            let replies: Vec<Reply> = out.texts.iter().map(Reply::text).collect();
+            state.web.push(&out.address, &replies);
+            state.metrics.add(
+                "haven_messages_out_total",
+                &[("channel", "web")],
+                replies.len() as u64,
+            );
+        }
+        Channel::Terminal => {
             tracing::warn!(who = %out.who, channel = out.channel.as_str(), "no outbound path for this channel yet; message dropped");
         }
     }

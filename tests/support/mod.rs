@@ -4,6 +4,7 @@
 //! Each test binary compiles this module and uses only part of it, so unused items are expected.
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod server;
 pub mod telegram_fake;
 pub mod twilio_fake;

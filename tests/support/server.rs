@@ -68,10 +68,12 @@ impl TestServer {
         let tasks = spawn_background(&state, bg_rx);
         let router = app(state.clone());
         let st = state.clone();
+        let st_web = state.clone();
         let task = tokio::spawn(async move {
             axum::serve(listener, router)
                 .with_graceful_shutdown(async move {
                     let _ = stop_rx.await;
+                    st_web.web.shutdown();
                 })
                 .await
                 .expect("serve");
