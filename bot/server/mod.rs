@@ -306,6 +306,25 @@ pub fn spawn_background(
             }
         }));
     }
+    // Delivery ids claimed in memory are written to sled in batches.
+    {
+        let state = state.clone();
+        let mut stop = stop.clone();
+        tasks.push(tokio::spawn(async move {
+            loop {
+                let stopping = tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_millis(500)) => false,
+                    _ = stop.changed() => true,
+                };
+                if let Err(e) = state.dedup.persist() {
+                    tracing::error!(error = %e, "delivery ids not persisted");
+                }
+                if stopping {
+                    break;
+                }
+            }
+        }));
+    }
     // Handoff timers: "still waiting" notes, the queue-timeout fallback, expired tickets.
     {
         let state = state.clone();
