@@ -41,6 +41,14 @@ pub struct Report {
     pub engine: Option<Engine>,
     pub problems: Vec<Problem>,
     pub segments: Vec<SegmentLine>,
+    /// Follow-on findings (unreachable steps, unused texts) not reported because other
+    /// problems usually cause them: one typo in a `next:` makes steps look unreachable.
+    pub hidden_follow_ons: usize,
+}
+
+/// Whether a problem is usually a consequence of another one.
+fn is_follow_on(p: &Problem) -> bool {
+    p.message.ends_with("is unreachable") || p.message.ends_with("is never used")
 }
 
 /// Texts said by Rust code whatever the flows are.
@@ -59,6 +67,20 @@ pub fn builtin_texts() -> BTreeSet<String> {
 }
 
 pub fn check(flows_dir: &Path, locales_dir: &Path) -> Report {
+    // Without a flows directory nothing else can be checked meaningfully.
+    if !flows_dir.is_dir() {
+        return Report {
+            engine: None,
+            problems: vec![Problem::new(
+                flows_dir,
+                0,
+                0,
+                "no such flows directory (give another with --flows or HAVEN_FLOWS)",
+            )],
+            segments: Vec::new(),
+            hidden_follow_ons: 0,
+        };
+    }
     let loaded = flows::load_dir(flows_dir);
     let (texts, text_problems) = Texts::load(locales_dir);
     let mut problems = loaded.problems;
@@ -223,7 +245,14 @@ pub fn check(flows_dir: &Path, locales_dir: &Path) -> Report {
     };
     problems.sort();
     problems.dedup();
+    let mut hidden_follow_ons = 0;
+    if problems.iter().any(|p| !is_follow_on(p)) {
+        let before = problems.len();
+        problems.retain(|p| !is_follow_on(p));
+        hidden_follow_ons = before - problems.len();
+    }
     Report {
+        hidden_follow_ons,
         engine,
         problems,
         segments: lines.into_values().collect(),

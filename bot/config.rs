@@ -91,7 +91,7 @@ pub enum ConfigError {
     Toml { file: String, message: String },
     #[error("{key}: {message}")]
     Invalid { key: &'static str, message: String },
-    #[error("{0}")]
+    #[error(transparent)]
     Referrals(#[from] crate::referrals::ConfigError),
 }
 

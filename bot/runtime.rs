@@ -85,10 +85,12 @@ impl Haven {
                     self.store.set_opted_out(&who, true, now)?;
                 }
                 Effect::OptIn => self.store.set_opted_out(&who, false, now)?,
+                Effect::Forget => self.store.delete(&who)?,
                 _ => {}
             }
         }
-        if !outcome.session.opted_out {
+        let forgotten = outcome.effects.contains(&Effect::Forget);
+        if !outcome.session.opted_out && !forgotten {
             self.store
                 .save(&who, &outcome.session, now + self.ttl_secs, previous_expiry)?;
         }

@@ -36,13 +36,26 @@ pub fn run(config: &Config, quiet: bool) -> anyhow::Result<bool> {
     }
     let n = report.problems.len();
     if n == 0 {
-        println!(
-            "\nok: {} and {} are valid",
-            config.flows.display(),
-            config.locales.display()
-        );
+        if !quiet {
+            println!(
+                "\nok: {} and {} are valid",
+                config.flows.display(),
+                config.locales.display()
+            );
+        }
     } else {
         println!("\n{n} problem{}", if n == 1 { "" } else { "s" });
+        if report.hidden_follow_ons > 0 {
+            println!(
+                "({} follow-on finding{} — unreachable steps, unused texts — will be checked once these are fixed)",
+                report.hidden_follow_ons,
+                if report.hidden_follow_ons == 1 {
+                    ""
+                } else {
+                    "s"
+                }
+            );
+        }
     }
     Ok(n == 0)
 }

@@ -32,6 +32,7 @@ pub const TEXTS: &[&str] = &[
     "handoff-emergency-alerted",
     "rate-limited",
     "telegram-share-location",
+    "forget-confirm",
 ];
 
 /// Words that take a person out of a counselor queue back to the bot (whole message, folded).
@@ -101,6 +102,8 @@ pub enum Effect {
     OptOut,
     /// Remove the opt-out marker.
     OptIn,
+    /// STOP off SMS: delete everything about the person, without silencing them.
+    Forget,
     /// Open a counselor ticket.
     Handoff { priority: Priority, reason: String },
     /// Pass the person's message to the counselor of their open ticket.
@@ -334,6 +337,20 @@ impl Exec<'_> {
             return;
         }
         match cls.keyword {
+            // Off SMS there are no carrier rules to honour, and a chat that went silent could
+            // miss an overdose reported later: STOP deletes what haven kept, and haven goes on
+            // answering.
+            Some(Keyword::Stop) if self.input.channel != Channel::Sms => {
+                let lang = self.session.lang;
+                self.session = Session {
+                    lang,
+                    last_seen: self.input.now,
+                    ..Session::default()
+                };
+                self.effects.push(Effect::Forget);
+                self.say("forget-confirm");
+                return;
+            }
             Some(Keyword::Stop) => {
                 let lang = self.session.lang;
                 self.session = Session {

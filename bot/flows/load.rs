@@ -205,7 +205,8 @@ impl Index {
                 None => (rest, None),
             };
             let Some(&fi) = self.flows.get(flow) else {
-                cx.problem(&raw.referenced, format!("unknown flow `{flow}`"));
+                let hint = did_you_mean(flow, self.flows.keys());
+                cx.problem(&raw.referenced, format!("unknown flow `{flow}`{hint}"));
                 return None;
             };
             let si = match step {
@@ -215,7 +216,10 @@ impl Index {
                     None => {
                         cx.problem(
                             &raw.referenced,
-                            format!("unknown step `{s}` in flow `{flow}`"),
+                            format!(
+                                "unknown step `{s}` in flow `{flow}`{}",
+                                did_you_mean(s, self.steps[fi].keys())
+                            ),
                         );
                         return None;
                     }
@@ -226,11 +230,22 @@ impl Index {
         match self.steps[here].get(t) {
             Some(&si) => Some(Target::Step(si)),
             None => {
-                cx.problem(&raw.referenced, format!("unknown step `{t}`"));
+                let hint = did_you_mean(t, self.steps[here].keys());
+                cx.problem(&raw.referenced, format!("unknown step `{t}`{hint}"));
                 None
             }
         }
     }
+}
+
+/// " (did you mean `x`?)" when a known name is one or two edits from `given`, else "".
+pub fn did_you_mean<'a>(given: &str, known: impl Iterator<Item = &'a String>) -> String {
+    known
+        .map(|k| (strsim::levenshtein(given, k), k))
+        .filter(|(d, k)| *d <= 2 && *d < k.len())
+        .min()
+        .map(|(_, k)| format!(" (did you mean `{k}`?)"))
+        .unwrap_or_default()
 }
 
 fn validate(raws: Vec<(PathBuf, RawFlow)>) -> Loaded {

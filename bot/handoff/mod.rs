@@ -75,9 +75,9 @@ pub enum DeskEvent {
 
 #[derive(Debug, thiserror::Error)]
 pub enum HandoffError {
-    #[error("{0}")]
+    #[error(transparent)]
     Store(#[from] TicketStoreError),
-    #[error("{0}")]
+    #[error(transparent)]
     Session(#[from] crate::store::StoreError),
     #[error("sealing: {0}")]
     Seal(#[from] crate::store::SealError),

@@ -370,7 +370,7 @@ impl DirectoryHandle {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let now = stamp(path).map_err(|source| ImportError::Read {
             path: path.clone(),
-            source,
+            error: source,
         })?;
         if now == *seen {
             return Ok(false);

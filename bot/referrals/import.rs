@@ -86,15 +86,15 @@ impl fmt::Display for Problems {
 pub enum ImportError {
     #[error("{0}")]
     Invalid(Problems),
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}: {error}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}: {error}")]
     Write {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
 }
 
@@ -156,7 +156,7 @@ pub fn directory_path(data_dir: &Path) -> PathBuf {
 pub fn import(src_csv: &Path, data_dir: &Path) -> Result<ImportReport, ImportError> {
     let bytes = fs::read(src_csv).map_err(|source| ImportError::Read {
         path: src_csv.to_owned(),
-        source,
+        error: source,
     })?;
     let label = src_csv.display().to_string();
     let text = utf8(&label, &bytes)?;
@@ -164,11 +164,11 @@ pub fn import(src_csv: &Path, data_dir: &Path) -> Result<ImportReport, ImportErr
     let dest = directory_path(data_dir);
     fs::create_dir_all(data_dir).map_err(|source| ImportError::Write {
         path: data_dir.to_owned(),
-        source,
+        error: source,
     })?;
     write_atomically(&dest, &bytes).map_err(|source| ImportError::Write {
         path: dest.clone(),
-        source,
+        error: source,
     })?;
     let services = directory.services();
     Ok(ImportReport {
@@ -185,7 +185,7 @@ pub fn import(src_csv: &Path, data_dir: &Path) -> Result<ImportReport, ImportErr
 pub(crate) fn load_file(path: &Path) -> Result<Directory, ImportError> {
     let bytes = fs::read(path).map_err(|source| ImportError::Read {
         path: path.to_owned(),
-        source,
+        error: source,
     })?;
     let label = path.display().to_string();
     let text = utf8(&label, &bytes)?;

@@ -182,6 +182,12 @@ async fn deliver_once(
                     sms.outbox.forget(&who).map_err(AppError::internal)?;
                 }
             }
+            Effect::Forget => {
+                state
+                    .handoff
+                    .close_for_person(&who, "left")
+                    .map_err(AppError::internal)?;
+            }
             Effect::OptIn => {}
         }
     }

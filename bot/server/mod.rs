@@ -74,27 +74,31 @@ pub type AppState = Arc<State>;
 pub enum ServerError {
     #[error("{0}")]
     Flows(String),
-    #[error("{0}")]
+    #[error(transparent)]
     Store(#[from] crate::store::StoreError),
-    #[error("{0}")]
+    #[error(transparent)]
     Keys(#[from] crate::store::pseudonym::KeyError),
     #[error("database: {0}")]
     Sled(#[from] sled::Error),
-    #[error("{0}")]
+    #[error(transparent)]
     Directory(#[from] crate::referrals::ImportError),
-    #[error("{0}")]
+    #[error(transparent)]
     Referrals(#[from] crate::referrals::ConfigError),
     #[error("{key}: {message}")]
     Config { key: &'static str, message: String },
-    #[error("{0}")]
+    #[error(transparent)]
     Outbox(#[from] crate::channels::sms::outbox::OutboxError),
-    #[error("{0}")]
+    #[error(transparent)]
     Handoff(#[from] crate::handoff::HandoffError),
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        addr: String,
-        source: std::io::Error,
-    },
+    #[error(
+        "cannot listen on {addr}: {error}{}",
+        if error.kind() == std::io::ErrorKind::AddrInUse {
+            " (another haven serve running? Set HAVEN_LISTEN to another address, e.g. HAVEN_LISTEN=127.0.0.1:8081)"
+        } else {
+            ""
+        }
+    )]
+    Bind { addr: String, error: std::io::Error },
     #[error("server: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -461,7 +465,7 @@ pub async fn run(
         .await
         .map_err(|source| ServerError::Bind {
             addr: addr.to_string(),
-            source,
+            error: source,
         })?;
     let local = listener.local_addr()?;
     println!(

@@ -20,16 +20,16 @@ pub use sled_store::SledStore;
 pub enum StoreError {
     #[error("database error: {0}")]
     Sled(#[from] sled::Error),
+    #[error(
+        "the data directory {0} is in use by another haven process (is `haven serve` running?). Stop it, point HAVEN_DATA elsewhere, or use `haven chat --ephemeral`"
+    )]
+    Locked(String),
     #[error("stored session is corrupt: {0}")]
     Corrupt(String),
     #[error("flushing the database failed: {0}")]
     Flush(String),
-    #[error("cannot open the data directory {path}: {source}")]
-    Open {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error("cannot open the data directory {path}: {error}")]
+    Open { path: String, error: std::io::Error },
 }
 
 /// A session as loaded, with the time it was due to expire.

@@ -52,12 +52,8 @@ impl fmt::Debug for Keys {
 pub enum KeyError {
     #[error("HAVEN_SECRET must be at least 16 characters")]
     TooShort,
-    #[error("cannot read or create the key file {path}: {source}")]
-    File {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error("cannot read or create the key file {path}: {error}")]
+    File { path: String, error: std::io::Error },
     #[error("the key file {0} is not 64 hex characters")]
     BadFile(String),
     #[error("no random numbers from the operating system: {0}")]
@@ -90,7 +86,7 @@ impl Keys {
         let path = data_dir.join("secret.key");
         let io = |source| KeyError::File {
             path: path.display().to_string(),
-            source,
+            error: source,
         };
         match std::fs::read_to_string(&path) {
             Ok(hex) => {

@@ -48,14 +48,33 @@ impl SledStore {
     pub fn open(dir: &Path) -> Result<SledStore, StoreError> {
         std::fs::create_dir_all(dir).map_err(|source| StoreError::Open {
             path: dir.display().to_string(),
-            source,
+            error: source,
         })?;
-        let db = sled::Config::new()
+        let config = sled::Config::new()
             .path(dir.join("db"))
             // sled's default cache is 1 GiB; sessions are tiny.
             .cache_capacity(64 << 20)
-            .mode(sled::Mode::HighThroughput)
-            .open()?;
+            .mode(sled::Mode::HighThroughput);
+        // sled lets one process open a database. A process that just closed it may still hold
+        // the lock for a moment (its flusher thread winds down), so a restart waits up to two
+        // seconds before saying another haven is running.
+        let mut waited = 0;
+        let db = loop {
+            match config.open() {
+                Ok(db) => break db,
+                Err(sled::Error::Io(e))
+                    if e.kind() == std::io::ErrorKind::WouldBlock
+                        || e.to_string().contains("could not acquire lock") =>
+                {
+                    if waited >= 20 {
+                        return Err(StoreError::Locked(dir.display().to_string()));
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                    waited += 1;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        };
         SledStore::from_db(db)
     }
 

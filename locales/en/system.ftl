@@ -7,6 +7,8 @@
 # Source: CTIA Messaging Principles via Twilio's compliance FAQ (one confirmation, no more
 # messages); PRODUCT.md fixes the resume/emergency wording.
 optout-confirm = You're unsubscribed from haven and won't get more messages. Reply START to resume. Emergency: call 911. Crisis: call or text 988.
+# STOP in the web chat or on Telegram: no carrier opt-out there, so haven deletes what it kept and keeps answering.
+forget-confirm = Done: I deleted what I kept about this chat. You can keep writing any time. Emergency: call 911. Crisis: call or text 988.
 optin-confirm = Welcome back to haven. You can text me any time.
 
 # Source: CTIA Short Code Monitoring Handbook via Twilio (program name, help contact, frequency,

@@ -4,4 +4,4 @@
 crisis-988 = Gracias por contarme. No tiene que pasar por esto solo: llame o escriba al 988 a cualquier hora, 24/7. En español, marque 2 o mande AYUDA por texto.
 
 # Source: PRODUCT.md (una sobredosis en curso es una emergencia: 911).
-crisis-911 = Si ya tomó algo o está en peligro ahora mismo, llame al 911.
+crisis-911 = Si ya ha tomado algo, o si corre peligro ahora mismo, llame al 911.

@@ -5,6 +5,8 @@
 
 # Source: CTIA vía Twilio (una sola confirmación); PRODUCT.md fija el texto de volver/emergencia.
 optout-confirm = No le mandaremos otros mensajes de haven. Responda START o INICIAR para volver. Emergencia: llame al 911. Crisis: llame o escriba al 988.
+# STOP en el chat web o en Telegram: borra lo guardado y haven sigue respondiendo.
+forget-confirm = Listo: borré lo que guardaba de este chat. Puede seguir escribiendo cuando quiera. Emergencia: llame al 911. Crisis: llame o escriba al 988.
 optin-confirm = Bienvenido de nuevo a haven. Puede escribirme cuando quiera.
 
 # Source: CTIA vía Twilio (nombre del programa, contacto, frecuencia, tarifas, cómo salir);
