@@ -105,7 +105,6 @@ fn check_reports_every_problem_with_its_position_and_fails() {
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
     let f = fixtures.join("flows").display().to_string();
-    let l = fixtures.join("locales").display().to_string();
     for want in [
         format!("{f}/broken.yaml:8:12: invalid pattern `(unclosed`"),
         format!("{f}/broken.yaml:8:25: pattern `Upper Case` has upper-case"),
