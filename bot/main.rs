@@ -56,9 +56,15 @@ enum Command {
         quiet: bool,
     },
     /// Run conversation scripts (default: tests/conversations/*.yaml).
-    Test { scripts: Vec<PathBuf> },
-    /// The server: SMS (Twilio), Telegram, web chat, /healthz, /metrics. With nothing
-    /// configured it still starts on 127.0.0.1:8080 with the web chat.
+    Test {
+        /// Script files or directories of scripts.
+        scripts: Vec<PathBuf>,
+    },
+    /// The server: SMS (Twilio), Telegram, web chat, counselor console, /healthz, /metrics.
+    /// With nothing configured it starts on 127.0.0.1:8080 with the web chat and console.
+    /// Settings are HAVEN_* environment variables (or --config FILE): HAVEN_LISTEN (address),
+    /// HAVEN_DATA (data directory), HAVEN_PUBLIC_URL, HAVEN_TWILIO_*, HAVEN_TELEGRAM_*,
+    /// HAVEN_COUNSELOR_CHAT_ID; see deploy/OPERATOR.md and deploy/haven.env.example.
     Serve,
     /// The service directory: import an operator's CSV, or look up what a person would get.
     Services {
@@ -80,9 +86,13 @@ enum Command {
 #[derive(Subcommand)]
 enum ServicesWhat {
     /// Validate a directory CSV and, if every row is valid, replace the directory in use.
-    Import { file: PathBuf },
+    Import {
+        /// The operator's CSV (columns in bot/referrals/mod.rs; example: deploy/directory.example.csv).
+        file: PathBuf,
+    },
     /// What a person sending TEXT (a ZIP, a place, "lat,lon") would be told.
     Find {
+        /// What the person sends: a ZIP code, a place name from [referrals], or "lat,lon".
         text: String,
         /// naloxone, syringe, methadone, buprenorphine, treatment, testing, fentanyl-strips,
         /// overdose-prevention-center, drop-in.
@@ -102,9 +112,15 @@ enum ServicesWhat {
 enum CounselorWhat {
     /// Add a counselor (or set a new password): asks for the password, or reads one line from
     /// standard input when it is not a terminal.
-    Add { name: String },
+    Add {
+        /// 1-32 letters, digits, '.', '_' or '-'; shown to other counselors, never to people.
+        name: String,
+    },
     /// Remove a counselor; their console sessions end.
-    Remove { name: String },
+    Remove {
+        /// The counselor's name, as given to `add`.
+        name: String,
+    },
     /// List counselor names.
     List,
 }
@@ -242,8 +258,29 @@ fn run(command: Command, config: &Config) -> anyhow::Result<bool> {
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("HAVEN_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    use std::io::IsTerminal;
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // No colour codes in journald or a log file.
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
+    // A misspelt variable would otherwise be silently ignored.
+    for (key, _) in std::env::vars() {
+        if key.starts_with("HAVEN_")
+            && !haven::config::KEYS.contains(&key.as_str())
+            && ![
+                "HAVEN_LOG",
+                "HAVEN_CHROMIUM",
+                "HAVEN_CHROMEDRIVER",
+                "HAVEN_CHROMEDRIVER_LOG",
+            ]
+            .contains(&key.as_str())
+        {
+            eprintln!(
+                "haven: warning: {key} is not a variable haven reads (known: {})",
+                haven::config::KEYS.join(", ")
+            );
+        }
+    }
 }

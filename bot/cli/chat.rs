@@ -59,6 +59,13 @@ pub fn run(config: &Config, args: ChatArgs) -> anyhow::Result<()> {
             "haven chat: you are an anonymous person texting haven ({}). Ctrl-D to quit.",
             args.channel.as_str()
         )?;
+        if !args.ephemeral {
+            writeln!(
+                out,
+                "Your session is kept in {} until it expires; --ephemeral keeps nothing.",
+                config.data.display()
+            )?;
+        }
         writeln!(
             out,
             "Try: \"my friend won't wake up\", \"how do I use narcan\", \"donde consigo jeringas\", \"STOP\".\n"
@@ -115,7 +122,14 @@ pub fn run(config: &Config, args: ChatArgs) -> anyhow::Result<()> {
                 writeln!(out, "({w})")?;
             }
             if o.replies.is_empty() {
-                writeln!(out, "haven> (no reply)")?;
+                if o.session.opted_out {
+                    writeln!(
+                        out,
+                        "haven> (no reply: this person opted out with STOP, as an SMS number would; send START to resume)"
+                    )?;
+                } else {
+                    writeln!(out, "haven> (no reply)")?;
+                }
             }
             for r in &o.replies {
                 writeln!(

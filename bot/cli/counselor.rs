@@ -41,7 +41,8 @@ pub fn add(config: &Config, name: &str) -> anyhow::Result<bool> {
     let password = read_password()?;
     accounts.set(name, &password, haven::runtime::now())?;
     println!(
-        "Counselor {name} can now sign in at /console (a running server picks this up at once)."
+        "Counselor {name} can now sign in at /console of a haven serve using the data directory {} (a running one picks this up at once).",
+        config.data.display()
     );
     Ok(true)
 }

@@ -15,12 +15,14 @@ pub fn import(config: &Config, file: &Path) -> anyhow::Result<bool> {
     match import_cmd(file, &config.data) {
         Ok(report) => {
             println!("{report}");
-            println!("A running `haven serve` picks the new directory up within a few seconds.");
+            println!(
+                "A `haven serve` using the data directory {} picks the new directory up within a few seconds.",
+                config.data.display()
+            );
             Ok(true)
         }
         Err(e) => {
             println!("{e}");
-            println!("Nothing was imported: the directory in use is unchanged.");
             Ok(false)
         }
     }

@@ -100,6 +100,7 @@ pub enum RawAction {
     Set(BTreeMap<String, String>),
     Clear(Vec<S<String>>),
     Lang(S<String>),
+    Locate(S<String>),
     Handoff(RawHandoff),
     Refer(RawRefer),
     End(Option<bool>),

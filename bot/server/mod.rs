@@ -469,13 +469,14 @@ pub async fn run(
         })?;
     let local = listener.local_addr()?;
     println!(
-        "haven serve: listening on http://{local}  (sms {}, telegram {}, web chat at /); /healthz, /metrics",
+        "haven serve: web chat at http://{local}/ , counselor console at http://{local}/console ; sms {}, telegram {}; /healthz, /metrics; data in {}",
         if state.sms.is_some() { "on" } else { "off" },
         match state.telegram.as_ref().map(|t| t.webhook().is_some()) {
             None => "off",
             Some(false) => "on, long polling",
             Some(true) => "on, webhook",
         },
+        state.config.data.display(),
     );
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let tasks = spawn_background(&state, stop_rx);

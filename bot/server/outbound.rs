@@ -41,11 +41,8 @@ pub async fn send(state: &State, out: Outgoing) -> Result<(), AppError> {
                 tracing::warn!(who = %out.who, "Telegram is not configured; message dropped");
                 return Ok(());
             };
-            let Ok(chat_id) = out.address.parse::<i64>() else {
-                return Err(AppError::internal("a Telegram address is not a chat id"));
-            };
             let replies: Vec<Reply> = out.texts.iter().map(Reply::text).collect();
-            match tg.send(chat_id, &replies).await {
+            match tg.send_to_address(&out.address, &replies).await {
                 Ok(()) => state.metrics.add(
                     "haven_messages_out_total",
                     &[("channel", "telegram")],

@@ -107,6 +107,19 @@ impl TelegramChannel {
         self.webhook.as_ref()
     }
 
+    /// Like `send`, for the address the rest of haven knows a Telegram person by (the chat id,
+    /// as text).
+    pub async fn send_to_address(
+        &self,
+        address: &str,
+        replies: &[Reply],
+    ) -> Result<(), TelegramError> {
+        let chat_id = address
+            .parse::<i64>()
+            .map_err(|_| TelegramError::Rejected("not a Telegram chat id".into()))?;
+        self.send(chat_id, replies).await
+    }
+
     /// Sends replies to a chat outside a conversation turn (a counselor's answer, later):
     /// choices as buttons, long texts split. Stops at the first failure;
     /// [`TelegramError::Blocked`] means the person blocked the bot and their session should end.

@@ -9,6 +9,7 @@ pub mod clear;
 pub mod end;
 pub mod handoff;
 pub mod lang;
+pub mod locate;
 pub mod refer;
 pub mod say;
 pub mod set;
@@ -24,6 +25,7 @@ pub enum Action {
     Set(set::Set),
     Clear(clear::Clear),
     Lang(lang::SetLang),
+    Locate(locate::Locate),
     Handoff(handoff::Handoff),
     Refer(refer::Refer),
     End(end::End),
@@ -36,6 +38,7 @@ impl Action {
             RawAction::Set(vars) => Action::Set(set::Set::load(vars, &raw.referenced, cx)?),
             RawAction::Clear(vars) => Action::Clear(clear::Clear::load(vars, cx)?),
             RawAction::Lang(l) => Action::Lang(lang::SetLang::load(l, cx)?),
+            RawAction::Locate(v) => Action::Locate(locate::Locate::load(v, cx)?),
             RawAction::Handoff(h) => Action::Handoff(handoff::Handoff::load(h, cx)?),
             RawAction::Refer(r) => Action::Refer(refer::Refer::load(r, &raw.referenced, cx)?),
             RawAction::End(_) => Action::End(end::End),
@@ -48,6 +51,7 @@ impl Action {
             Action::Set(a) => a.run(ex),
             Action::Clear(a) => a.run(ex),
             Action::Lang(a) => a.run(ex),
+            Action::Locate(a) => a.run(ex),
             Action::Handoff(a) => a.run(ex),
             Action::Refer(a) => a.run(ex),
             Action::End(a) => a.run(ex),
