@@ -301,3 +301,50 @@ async fn an_overdose_during_the_handoff_alerts_the_group() {
     r.wait_desk(|t| t.contains("#1 person: oh no he is not breathing"))
         .await;
 }
+
+#[tokio::test]
+async fn a_person_on_telegram_hears_the_counselor_in_their_own_chat() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = rig(dir.path()).await;
+    let person = support::telegram_fake::Person {
+        id: 55_501,
+        first_name: "Sam",
+    };
+    r.tg.push(person.text("i want to talk to a counselor"));
+    r.wait_desk(|t| t.starts_with("🆕") && t.contains("via telegram"))
+        .await;
+    let post = r.post_id(|t| t.starts_with("🆕"));
+    r.counselor(801, "maria_c", "/claim 1", None);
+    r.wait_desk(|t| t.contains("#1 is yours")).await;
+    r.counselor(
+        801,
+        "maria_c",
+        "I'm here. Are you safe right now?",
+        Some(post),
+    );
+    let mut got = false;
+    for _ in 0..100 {
+        got = r.tg.sent().iter().any(|m| {
+            m["chat_id"].as_i64() == Some(55_501)
+                && m["text"].as_str() == Some("Counselor: I'm here. Are you safe right now?")
+        });
+        if got {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        got,
+        "the counselor's words reach the person's Telegram chat"
+    );
+    // The person's answer goes to the group, not to the bot.
+    r.tg.push(person.text("yes im ok, just scared"));
+    r.wait_desk(|t| t.contains("#1 person: yes im ok, just scared"))
+        .await;
+    assert!(
+        r.desk_posts()
+            .iter()
+            .all(|(t, _)| !t.contains("55501") && !t.contains("Sam")),
+        "no Telegram id or name in the group"
+    );
+}
