@@ -401,7 +401,7 @@ mod tests {
 
     #[test]
     fn incomplete_configuration_names_the_variable() {
-        let sid = "AC0123456789abcdef0123456789abcdef";
+        let sid = "AC0123456789abcdef0123456789abcdef"; // a fake SID
         let err = |v: &[(&str, &str)]| load(v).unwrap_err().to_string();
         assert!(err(&[("HAVEN_TWILIO_ACCOUNT_SID", sid)]).starts_with("HAVEN_TWILIO_AUTH_TOKEN:"));
         assert!(

@@ -142,7 +142,7 @@ pub fn http(
     runtime.block_on(http_async(config, seconds, concurrency, single_reply))
 }
 
-const ACCOUNT: &str = "AC00000000000000000000000000000000";
+const ACCOUNT: &str = "AC00000000000000000000000000000000"; // a fake SID: the benchmark plays Twilio
 const TOKEN: &str = "bench-auth-token";
 
 async fn http_async(

@@ -370,7 +370,7 @@ fn classify(
 mod tests {
     use super::*;
 
-    const AC: &str = "AC1234567890abcdef1234567890abcdef";
+    const AC: &str = "AC1234567890abcdef1234567890abcdef"; // a fake SID for tests
     const MG: &str = "MG1234567890abcdef1234567890abcdef";
 
     fn client(base: &str) -> TwilioClient {

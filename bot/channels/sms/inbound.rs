@@ -330,7 +330,7 @@ mod tests {
     use super::*;
 
     const SM: &str = "SM1234567890abcdef1234567890abcdef";
-    const AC: &str = "AC1234567890abcdef1234567890abcdef";
+    const AC: &str = "AC1234567890abcdef1234567890abcdef"; // a fake SID for tests
     const MG: &str = "MG1234567890abcdef1234567890abcdef";
 
     fn form(pairs: &[(&str, &str)]) -> Vec<u8> {
