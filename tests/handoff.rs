@@ -89,6 +89,39 @@ impl Rig {
         }
     }
 
+    /// Delivers what a handoff call wants sent, as the server would.
+    async fn send(&self, out: haven::handoff::Outgoing) {
+        haven::server::outbound::send(&self.server.state, out)
+            .await
+            .unwrap();
+    }
+
+    /// The last line of a ticket's transcript.
+    fn last_line(&self, id: u64) -> String {
+        let lines = self.server.state.handoff.transcript(id).unwrap();
+        lines.last().unwrap().text.clone()
+    }
+
+    /// Queues another person (by a made-up pseudonym and number) with a crisis ticket.
+    async fn queue_other(&self, seed: u8, number: &str, lang: haven::Lang, first: Option<&str>) {
+        self.server
+            .state
+            .handoff
+            .open(
+                haven::store::Pseudonym([seed; 16]),
+                haven::engine::Channel::Sms,
+                number,
+                lang,
+                Priority::Crisis,
+                "crisis",
+                first,
+                false,
+                now(),
+            )
+            .await
+            .unwrap();
+    }
+
     fn only_ticket(&self) -> u64 {
         let q = self.server.state.handoff.queue().unwrap();
         assert_eq!(q.len(), 1, "{q:?}");
@@ -140,18 +173,14 @@ async fn a_person_on_sms_reaches_a_counselor_and_comes_back_to_the_bot() {
     let Claim::Claimed(_, out) = r.server.state.handoff.claim(id, "maria", now()).unwrap() else {
         panic!("claim failed")
     };
-    haven::server::outbound::send(&r.server.state, out)
-        .await
-        .unwrap();
+    r.send(out).await;
     let out = r
         .server
         .state
         .handoff
         .reply(id, "maria", "Hi, I'm here. How can I help?", now())
         .unwrap();
-    haven::server::outbound::send(&r.server.state, out)
-        .await
-        .unwrap();
+    r.send(out).await;
     let rest = r.wait_rest(4).await;
     assert!(rest[2].contains("A counselor is here now"), "{rest:?}");
     assert_eq!(rest[3], "Counselor: Hi, I'm here. How can I help?");
@@ -174,9 +203,7 @@ async fn a_person_on_sms_reaches_a_counselor_and_comes_back_to_the_bot() {
         .handoff
         .close(id, "maria", "resolved", now())
         .unwrap();
-    haven::server::outbound::send(&r.server.state, out)
-        .await
-        .unwrap();
+    r.send(out).await;
     let rest = r.wait_rest(5).await;
     assert!(rest[4].contains("closed this chat"), "{rest:?}");
     assert!(r.server.state.handoff.queue().unwrap().is_empty());
@@ -235,22 +262,8 @@ async fn an_overdose_during_a_handoff_gets_the_911_text_and_makes_the_ticket_urg
     assert_eq!(view.priority, Priority::Urgent);
     assert!(view.emergency);
     // Urgent goes first in the queue.
-    r.server
-        .state
-        .handoff
-        .open(
-            haven::store::Pseudonym([9; 16]),
-            haven::engine::Channel::Sms,
-            "+14155550999",
-            haven::Lang::En,
-            Priority::Crisis,
-            "test",
-            None,
-            false,
-            now(),
-        )
-        .await
-        .unwrap();
+    r.queue_other(9, "+14155550999", haven::Lang::En, None)
+        .await;
     let q = r.server.state.handoff.queue().unwrap();
     assert_eq!(q[0].id, id);
     assert_eq!(q[1].priority, Priority::Crisis);
@@ -374,14 +387,7 @@ async fn out_of_hours_the_fallback_comes_at_once_and_a_message_can_be_left() {
     );
     r.sms("please call me back tomorrow about treatment").await;
     assert_eq!(
-        r.server
-            .state
-            .handoff
-            .transcript(id)
-            .unwrap()
-            .last()
-            .unwrap()
-            .text,
+        r.last_line(id),
         "please call me back tomorrow about treatment"
     );
 }
@@ -394,22 +400,8 @@ async fn tickets_survive_a_restart_and_the_relay_goes_on() {
     r.wait_rest(2).await;
     let id = r.only_ticket();
     // Another person stays queued.
-    r.server
-        .state
-        .handoff
-        .open(
-            haven::store::Pseudonym([7; 16]),
-            haven::engine::Channel::Sms,
-            "+14155550777",
-            haven::Lang::Es,
-            Priority::Crisis,
-            "crisis",
-            Some("hola"),
-            false,
-            now(),
-        )
-        .await
-        .unwrap();
+    r.queue_other(7, "+14155550777", haven::Lang::Es, Some("hola"))
+        .await;
     let Claim::Claimed(..) = r.server.state.handoff.claim(id, "maria", now()).unwrap() else {
         panic!()
     };
@@ -428,26 +420,14 @@ async fn tickets_survive_a_restart_and_the_relay_goes_on() {
         .handoff
         .reply(id, "maria", "still here", now())
         .unwrap();
-    haven::server::outbound::send(&r.server.state, out)
-        .await
-        .unwrap();
+    r.send(out).await;
     assert_eq!(
         r.wait_rest(1).await,
         vec!["Counselor: still here".to_string()]
     );
     let quiet = r.sms("thank you").await;
     assert!(!quiet.contains("<Message>"));
-    assert_eq!(
-        r.server
-            .state
-            .handoff
-            .transcript(id)
-            .unwrap()
-            .last()
-            .unwrap()
-            .text,
-        "thank you"
-    );
+    assert_eq!(r.last_line(id), "thank you");
 }
 
 #[tokio::test]
