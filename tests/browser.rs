@@ -21,14 +21,6 @@ async fn server(dir: &std::path::Path) -> TestServer {
     TestServer::start(dir, &[]).await
 }
 
-/// Sends a message the way a visitor does: types it and presses Send.
-async fn send(b: &Browser, text: &str) {
-    let input = b.find("#text").await;
-    b.clear(&input).await;
-    b.type_into(&input, text).await;
-    b.click(&b.find("button.primary").await).await;
-}
-
 /// A marker only a page that has not reloaded still has.
 async fn mark(b: &Browser) {
     b.exec("window.__still_this_page = 42; return null;", vec![])
@@ -59,7 +51,8 @@ async fn an_overdose_gets_911_first_and_choices_are_buttons_that_advance() {
     assert_eq!(b.title().await, "haven: anonymous support chat");
     mark(&b).await;
 
-    send(&b, "my friend is overdosing and won't wake up").await;
+    b.send_chat("my friend is overdosing and won't wake up")
+        .await;
     let bots = b.wait_for_count("#log .msg.bot .text", 4, WAIT).await;
     let first = b.text(&bots[0]).await;
     assert!(
@@ -130,7 +123,7 @@ async fn without_javascript_the_form_posts_and_the_page_carries_the_exchange() {
         "JavaScript is really off: the <noscript> button shows"
     );
 
-    send(&b, "how do I use narcan").await;
+    b.send_chat("how do I use narcan").await;
     b.wait_for_text("#log .msg.bot .text", "Naloxone (Narcan) reverses", WAIT)
         .await;
     assert!(b.url().await.contains("/chat#latest"), "a real form post");
@@ -184,7 +177,7 @@ async fn hola_switches_the_chat_and_the_page_to_spanish() {
     let server = server(dir.path()).await;
     let b = Browser::start(Options::phone()).await;
     b.goto(&server.url).await;
-    send(&b, "hola").await;
+    b.send_chat("hola").await;
     b.wait_for_text("#log .msg.bot .text", "Hola, soy haven", WAIT)
         .await;
     b.wait_for("lang=\"es\" on the page", WAIT, async || {
@@ -218,7 +211,7 @@ async fn exit_quickly_leaves_replaces_the_history_entry_and_ends_the_chat() {
     let b = Browser::start(Options::phone()).await;
     b.goto(&format!("{}/healthz", server.url)).await;
     b.goto(&server.url).await;
-    send(&b, "where can I get test strips").await;
+    b.send_chat("where can I get test strips").await;
     b.wait_for_count("#log .msg.bot .text", 1, WAIT).await;
     let before = b.cookie("haven_web").await.expect("a session cookie");
 
@@ -250,7 +243,7 @@ async fn exit_quickly_leaves_replaces_the_history_entry_and_ends_the_chat() {
     // Without JavaScript the same button is a form that ends the session and redirects.
     let b = Browser::start(Options::phone().without_javascript()).await;
     b.goto(&server.url).await;
-    send(&b, "hello").await;
+    b.send_chat("hello").await;
     b.wait_for_count("#log .msg.bot .text", 1, WAIT).await;
     b.click(&b.find("button.exit").await).await;
     b.wait_for("the neutral site (no JavaScript)", WAIT, async || {
@@ -291,7 +284,7 @@ async fn a_forged_cookie_gets_a_fresh_session_and_a_note_not_an_error() {
     let fresh = b.cookie("haven_web").await.expect("a new cookie");
     assert!(server.state.web.address_from_cookie(&fresh).is_some());
     // The new session works.
-    send(&b, "hi").await;
+    b.send_chat("hi").await;
     b.wait_for_text("#log .msg.bot .text", "haven", WAIT).await;
     b.quit().await;
     server.stop().await;
@@ -319,7 +312,7 @@ async fn empty_and_100_kb_messages_get_clear_answers() {
         "nothing was sent or shown"
     );
     // The chat still works afterwards.
-    send(&b, "hi").await;
+    b.send_chat("hi").await;
     b.wait_for_count("#log .msg.bot .text", 1, WAIT).await;
     b.quit().await;
 
@@ -345,7 +338,7 @@ async fn a_push_to_the_mailbox_appears_live_without_a_reload() {
     let server = server(dir.path()).await;
     let b = Browser::start(Options::phone()).await;
     b.goto(&server.url).await;
-    send(&b, "I want to talk to a person").await;
+    b.send_chat("I want to talk to a person").await;
     b.wait_for_count("#log .msg.bot .text", 1, WAIT).await;
     mark(&b).await;
     let address = b
@@ -412,26 +405,14 @@ async fn the_page_is_reachable_by_keyboard_and_labelled_for_screen_readers() {
     }
     // From the keyboard, the first stop is the skip link, then the exit button; focus shows.
     b.press(browser::TAB).await;
-    let first = b
-        .exec(
-            "const e = document.activeElement; \
-             return [e.className, getComputedStyle(e).outlineStyle];",
-            vec![],
-        )
-        .await;
+    let first = b.focused().await;
     assert_eq!(
         first,
         json!(["skip", "solid"]),
         "skip link focused, outlined"
     );
     b.press(browser::TAB).await;
-    let exit = b
-        .exec(
-            "const e = document.activeElement; \
-             return [e.className, getComputedStyle(e).outlineStyle];",
-            vec![],
-        )
-        .await;
+    let exit = b.focused().await;
     assert_eq!(
         exit,
         json!(["exit", "solid"]),

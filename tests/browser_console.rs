@@ -22,13 +22,6 @@ async fn server(dir: &std::path::Path) -> TestServer {
     TestServer::start(dir, &[]).await
 }
 
-async fn send(b: &Browser, text: &str) {
-    let input = b.find("#text").await;
-    b.clear(&input).await;
-    b.type_into(&input, text).await;
-    b.click(&b.find("button.primary").await).await;
-}
-
 async fn login(b: &Browser, base: &str, name: &str, password: &str) {
     b.goto(&format!("{base}/console/login")).await;
     b.type_into(&b.find("#name").await, name).await;
@@ -55,7 +48,7 @@ async fn a_visitor_reaches_a_counselor_on_the_console_and_comes_back_to_the_bot(
         .await;
 
     visitor.goto(&server.url).await;
-    send(&visitor, "can i talk to a real person").await;
+    visitor.send_chat("can i talk to a real person").await;
     visitor
         .wait_for_text("#log .msg.bot .text", "in line for a counselor", WAIT)
         .await;
@@ -113,7 +106,7 @@ async fn a_visitor_reaches_a_counselor_on_the_console_and_comes_back_to_the_bot(
     );
 
     // The visitor's answer reaches the open ticket page live.
-    send(&visitor, "my friend is using alone tonight").await;
+    visitor.send_chat("my friend is using alone tonight").await;
     counselor
         .wait_for_text("#transcript", "my friend is using alone tonight", WAIT)
         .await;
@@ -131,7 +124,7 @@ async fn a_visitor_reaches_a_counselor_on_the_console_and_comes_back_to_the_bot(
     visitor
         .wait_for_text("#log .msg.bot .text", "closed this chat", WAIT)
         .await;
-    send(&visitor, "hi").await;
+    visitor.send_chat("hi").await;
     visitor
         .wait_for_text("#log .msg.bot .text", "What do you need?", WAIT)
         .await;
@@ -148,12 +141,12 @@ async fn an_overdose_in_the_web_chat_during_a_handoff_gets_911_first() {
     let server = server(dir.path()).await;
     let visitor = Browser::start(Options::phone()).await;
     visitor.goto(&server.url).await;
-    send(&visitor, "i want to talk to a counselor").await;
+    visitor.send_chat("i want to talk to a counselor").await;
     visitor
         .wait_for_text("#log .msg.bot .text", "in line for a counselor", WAIT)
         .await;
     let before = visitor.find_all("#log .msg.bot .text").await.len();
-    send(&visitor, "oh no my friend is not breathing").await;
+    visitor.send_chat("oh no my friend is not breathing").await;
     let bots = visitor
         .wait_for_count("#log .msg.bot .text", before + 2, WAIT)
         .await;
@@ -201,7 +194,7 @@ async fn two_counselors_claiming_at_once_one_wins() {
     let server = server(dir.path()).await;
     let visitor = Browser::start(Options::phone()).await;
     visitor.goto(&server.url).await;
-    send(&visitor, "can i talk to someone").await;
+    visitor.send_chat("can i talk to someone").await;
     visitor
         .wait_for_text("#log .msg.bot .text", "in line", WAIT)
         .await;

@@ -539,6 +539,25 @@ impl Browser {
         .await;
     }
 
+    /// Sends a chat message the way a visitor does: types it into the web chat's box and
+    /// presses Send.
+    pub async fn send_chat(&self, text: &str) {
+        let input = self.find("#text").await;
+        self.clear(&input).await;
+        self.type_into(&input, text).await;
+        self.click(&self.find("button.primary").await).await;
+    }
+
+    /// The focused element's class and outline style: what a keyboard user sees of focus.
+    pub async fn focused(&self) -> Value {
+        self.exec(
+            "const e = document.activeElement; \
+             return [e.className, getComputedStyle(e).outlineStyle];",
+            vec![],
+        )
+        .await
+    }
+
     /// The element's rendered text (empty when it is hidden).
     pub async fn text(&self, el: &Element) -> String {
         self.must(
