@@ -133,6 +133,8 @@ impl axum::extract::FromRequestParts<AppState> for SignedIn {
             .sessions
             .from_headers(&parts.headers, now())
             .ok_or_else(to_login)?;
+        // The accounts file is read on every console request (a few counselors, a small file)
+        // so that `haven counselor remove` ends that person's sessions at once, with no restart.
         match state.console.accounts.names() {
             Ok(names) if names.contains(&session.name) => Ok(SignedIn { token, session }),
             _ => {
