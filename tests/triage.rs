@@ -208,3 +208,65 @@ fn triage_holdout() {
         false_stops.join("\n")
     );
 }
+
+/// The second held-out set (2026-12-01), written blind by someone who read neither `flows/`,
+/// `locales/` nor the other corpora. Figures only: while triage is being developed its messages
+/// stay unseen (set `HAVEN_SHOW_HOLDOUT=1` to list the misses once development is over).
+#[test]
+fn triage_holdout_2026_12() {
+    use haven::engine::{Channel, Content, Ctx, Input, Session};
+    let engine = engine();
+    let cases = load("holdout-2026-12.yaml");
+    let show = std::env::var_os("HAVEN_SHOW_HOLDOUT").is_some();
+    let mut per_intent: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let (mut right, mut lang_right) = (0, 0);
+    let (mut e911, mut c988, mut false_emerg) = (0, 0, 0);
+    let mut wrong = Vec::new();
+    for c in &cases {
+        let (cls, _) = engine.classify(&c.text);
+        let got = engine.intent_of(&cls);
+        let e = per_intent.entry(c.intent.clone()).or_default();
+        e.1 += 1;
+        if got == c.intent {
+            e.0 += 1;
+            right += 1;
+        } else {
+            wrong.push(format!("  {:>9} <- {:<9} {:?}", got, c.intent, c.text));
+        }
+        if got == "emergency" && c.intent != "emergency" {
+            false_emerg += 1;
+        }
+        let out = engine.handle(
+            Session::default(),
+            &Input {
+                content: Content::Text(&c.text),
+                now: 1_800_000_000,
+                channel: Channel::Sms,
+            },
+            &Ctx::default(),
+        );
+        let said: String = out.replies.iter().map(|r| r.plain()).collect();
+        if c.intent == "emergency" && said.contains("911") {
+            e911 += 1;
+        }
+        if c.intent == "crisis" && said.contains("988") {
+            c988 += 1;
+        }
+        if out.session.lang.code() == c.lang {
+            lang_right += 1;
+        }
+    }
+    let n = cases.len();
+    println!("\nheld-out 2026-12: {right}/{n} right ({:.1}%)", 100.0 * right as f64 / n as f64);
+    for (intent, (ok, k)) in &per_intent {
+        println!("  {intent:<10} {ok:>3}/{k:<3} {:5.1}%", 100.0 * *ok as f64 / *k as f64);
+    }
+    let emerg = per_intent.get("emergency").map_or(0, |v| v.1);
+    let crisis = per_intent.get("crisis").map_or(0, |v| v.1);
+    println!("  emergencies answered with 911: {e911}/{emerg}; crises answered with 988: {c988}/{crisis}");
+    println!("  non-emergencies taken as emergency: {false_emerg}; language right: {lang_right}/{n}");
+    if show {
+        println!("misclassified (got <- expected):\n{}", wrong.join("\n"));
+    }
+    assert!(n >= 300, "the held-out set has {n} messages");
+}
