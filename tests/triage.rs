@@ -257,14 +257,24 @@ fn triage_holdout_2026_12() {
         }
     }
     let n = cases.len();
-    println!("\nheld-out 2026-12: {right}/{n} right ({:.1}%)", 100.0 * right as f64 / n as f64);
+    println!(
+        "\nheld-out 2026-12: {right}/{n} right ({:.1}%)",
+        100.0 * right as f64 / n as f64
+    );
     for (intent, (ok, k)) in &per_intent {
-        println!("  {intent:<10} {ok:>3}/{k:<3} {:5.1}%", 100.0 * *ok as f64 / *k as f64);
+        println!(
+            "  {intent:<10} {ok:>3}/{k:<3} {:5.1}%",
+            100.0 * *ok as f64 / *k as f64
+        );
     }
     let emerg = per_intent.get("emergency").map_or(0, |v| v.1);
     let crisis = per_intent.get("crisis").map_or(0, |v| v.1);
-    println!("  emergencies answered with 911: {e911}/{emerg}; crises answered with 988: {c988}/{crisis}");
-    println!("  non-emergencies taken as emergency: {false_emerg}; language right: {lang_right}/{n}");
+    println!(
+        "  emergencies answered with 911: {e911}/{emerg}; crises answered with 988: {c988}/{crisis}"
+    );
+    println!(
+        "  non-emergencies taken as emergency: {false_emerg}; language right: {lang_right}/{n}"
+    );
     if show {
         println!("misclassified (got <- expected):\n{}", wrong.join("\n"));
     }
