@@ -55,6 +55,15 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Why a message gets the intent it does: words, concepts found, triggers matched and
+    /// cancelled, and the winner. Reads one message per line from stdin when none is given.
+    Explain {
+        /// The message, as a person would send it.
+        message: Option<String>,
+        /// One JSON object per message.
+        #[arg(long)]
+        json: bool,
+    },
     /// Run conversation scripts (default: tests/conversations/*.yaml).
     Test {
         /// Script files or directories of scripts.
@@ -213,6 +222,7 @@ fn run(command: Command, config: &Config) -> anyhow::Result<bool> {
         .map(|()| true),
         Command::Check { quiet } => cli::check::run(config, quiet),
         Command::Test { scripts } => cli::test::run(config, scripts),
+        Command::Explain { message, json } => cli::explain::run(config, message, json),
         Command::Serve => {
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(haven::server::run(

@@ -5,6 +5,7 @@ pub mod bench;
 pub mod chat;
 pub mod check;
 pub mod counselor;
+pub mod explain;
 pub mod services;
 pub mod test;
 

@@ -165,8 +165,14 @@ impl Engine {
 
     /// Classifies a message without any session, as the triage corpus test does.
     pub fn classify(&self, text: &str) -> (Classified, Prepared) {
-        let prepared = self.triage.prepare(text);
+        let prepared = self.triage.prepare(&self.flows, text);
         (self.triage.classify(&self.flows, &prepared), prepared)
+    }
+
+    /// Why `text` is classified as it is (`haven explain`).
+    pub fn explain(&self, text: &str) -> crate::triage::explain::Explanation {
+        let (cls, prepared) = self.classify(text);
+        self.triage.explain(&self.flows, text, &prepared, &cls)
     }
 
     /// The intent id of a classification.

@@ -21,6 +21,7 @@ use super::{
 use crate::Lang;
 use crate::problem::Problem;
 use crate::text::fold;
+use crate::triage::concepts::Concepts;
 use crate::triage::keywords;
 
 /// SMS segments a text may use when neither the say, the step nor the flow sets a budget.
@@ -156,7 +157,8 @@ pub fn load_dir(dir: &Path) -> Loaded {
     if raws.is_empty() && problems.is_empty() {
         problems.push(Problem::new(dir, 0, 0, "no flow files (*.yaml) found"));
     }
-    let mut loaded = validate(raws);
+    let concepts = super::concepts::load(dir, &mut problems);
+    let mut loaded = validate(raws, concepts);
     problems.append(&mut loaded.problems);
     loaded.problems = problems;
     loaded
@@ -248,7 +250,7 @@ pub fn did_you_mean<'a>(given: &str, known: impl Iterator<Item = &'a String>) ->
         .unwrap_or_default()
 }
 
-fn validate(raws: Vec<(PathBuf, RawFlow)>) -> Loaded {
+fn validate(raws: Vec<(PathBuf, RawFlow)>, concepts: Concepts) -> Loaded {
     let mut problems = Vec::new();
     let mut uses = Vec::new();
     let mut builtin_texts = BTreeSet::new();
@@ -360,9 +362,15 @@ fn validate(raws: Vec<(PathBuf, RawFlow)>) -> Loaded {
             ));
         }
         for (ti, trig) in raw.triggers.iter().enumerate() {
-            if let Some(t) =
-                load_trigger(fi, &trig.value, &trig.referenced, &index, &starts, &mut cx)
-            {
+            if let Some(t) = load_trigger(
+                fi,
+                &trig.value,
+                &trig.referenced,
+                &index,
+                &starts,
+                &concepts,
+                &mut cx,
+            ) {
                 triggers.push((t.priority, fi, ti, t));
             }
         }
@@ -383,6 +391,7 @@ fn validate(raws: Vec<(PathBuf, RawFlow)>) -> Loaded {
         by_id: index.flows.clone(),
         flows,
         triggers,
+        concepts,
     };
     check_graph(&set, &raws, &mut problems);
     check_triggers(&set, &raws, &mut problems);
@@ -395,7 +404,7 @@ fn validate(raws: Vec<(PathBuf, RawFlow)>) -> Loaded {
     }
 }
 
-fn is_id(s: &str) -> bool {
+pub(crate) fn is_id(s: &str) -> bool {
     s.chars().next().is_some_and(|c| c.is_ascii_lowercase())
         && s.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
@@ -626,6 +635,7 @@ fn load_trigger(
     at: &Location,
     index: &Index,
     starts: &[usize],
+    concepts: &Concepts,
     cx: &mut Cx,
 ) -> Option<Trigger> {
     let intent = raw.intent.value.clone();
@@ -669,13 +679,36 @@ fn load_trigger(
             substrings.push((lang, compact));
         }
     }
-    if !raw.fallback && words.is_empty() && patterns.is_empty() && substrings.is_empty() {
+    let rules_of = |list: &[S<String>], cx: &mut Cx| {
+        let mut out = Vec::new();
+        for r in list {
+            match concepts.parse_rule(&r.value) {
+                Ok(rule) => out.push(rule),
+                Err(e) => super::concepts::rule_problem(cx.problems, cx.file, r, e),
+            }
+        }
+        out
+    };
+    let rules = rules_of(&raw.rules, cx);
+    let except = rules_of(&raw.except, cx);
+    if !raw.fallback
+        && words.is_empty()
+        && patterns.is_empty()
+        && substrings.is_empty()
+        && raw.rules.is_empty()
+    {
         cx.problem(
             at,
-            "a trigger needs `words` or `patterns` (or `fallback: true`)",
+            "a trigger needs `match`, `words` or `patterns` (or `fallback: true`)",
         );
     }
-    if raw.fallback && (!words.is_empty() || !patterns.is_empty()) {
+    if !raw.except.is_empty() && raw.rules.is_empty() {
+        cx.problem(
+            at,
+            "`except` cancels `match` rules it overlaps, but this trigger has no `match`",
+        );
+    }
+    if raw.fallback && (!words.is_empty() || !patterns.is_empty() || !raw.rules.is_empty()) {
         cx.problem(at, "a fallback trigger matches what nothing else matches: give it no `words` or `patterns`");
     }
     let mut set = Vec::new();
@@ -696,6 +729,8 @@ fn load_trigger(
         patterns,
         unless,
         substrings,
+        rules,
+        except,
     })
 }
 

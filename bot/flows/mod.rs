@@ -10,6 +10,7 @@
 //! reference resolves, every pattern compiles, every flow has a start step.
 
 pub mod actions;
+pub mod concepts;
 pub mod load;
 pub mod raw;
 pub mod routers;
@@ -20,6 +21,7 @@ use std::path::PathBuf;
 use regex::Regex;
 
 use crate::Lang;
+use crate::triage::concepts::{Concepts, Rule};
 pub use actions::Action;
 pub use load::{TextUse, load_dir};
 pub use routers::{Branch, Capture, CaptureKind, Choice, Choices, Cond};
@@ -31,6 +33,8 @@ pub struct FlowSet {
     /// Sorted by priority (highest first), then by file and position, so triage can stop at the
     /// first match.
     pub triggers: Vec<Trigger>,
+    /// The concepts triggers' rules are written in.
+    pub concepts: Concepts,
     by_id: HashMap<String, usize>,
 }
 
@@ -125,6 +129,10 @@ pub struct Trigger {
     pub unless: Vec<(Option<Lang>, Regex)>,
     /// Letters looked for in the folded message with its spaces removed.
     pub substrings: Vec<(Option<Lang>, String)>,
+    /// Rules over concepts, any of which matches.
+    pub rules: Vec<Rule>,
+    /// Rules that cancel a match of `rules` they overlap.
+    pub except: Vec<Rule>,
 }
 
 /// A phrase of folded words, with the language it was written for (`None` for `any`).

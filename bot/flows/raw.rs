@@ -55,6 +55,35 @@ pub struct RawTrigger {
     pub substrings: PerLang,
     #[serde(default)]
     pub unless: PerLang,
+    /// Rules over concepts (`flows/concepts/`), any of which starts the flow.
+    #[serde(default, rename = "match")]
+    pub rules: Vec<S<String>>,
+    /// Rules over concepts that cancel a `match` where the two overlap.
+    #[serde(default)]
+    pub except: Vec<S<String>>,
+}
+
+/// A concepts file (`flows/concepts/*.yaml`): named word lists and rules, shared by every flow.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConceptFile {
+    pub concepts: BTreeMap<String, S<RawConcept>>,
+}
+
+/// One concept: terms per language and rules over other concepts.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConcept {
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub en: Vec<S<String>>,
+    #[serde(default)]
+    pub es: Vec<S<String>>,
+    #[serde(default)]
+    pub any: Vec<S<String>>,
+    #[serde(default)]
+    pub rules: Vec<S<String>>,
 }
 
 /// Lists per language; `any` applies to every language and gives no language hint.

@@ -29,6 +29,16 @@ impl Folded {
 /// turned into a word break, and runs of three or more identical letters squeezed to one
 /// ("pleeease" → "please", "hellllp" → "help"). The result is words joined by single spaces.
 pub fn fold(text: &str) -> Folded {
+    fold_with(text, false)
+}
+
+/// Folds like [`fold`], but keeps each run of question marks (`?`, `¿`) as a word `?` of its
+/// own, so that concept matching can tell a question from a report.
+pub fn fold_marking_questions(text: &str) -> Folded {
+    fold_with(text, true)
+}
+
+fn fold_with(text: &str, questions: bool) -> Folded {
     let mut out = String::with_capacity(text.len());
     // The previous pushed char and how many times in a row it was seen in the input.
     let mut run_char = '\0';
@@ -73,6 +83,12 @@ pub fn fold(text: &str) -> Folded {
                 out.push(lc);
             }
         } else {
+            if questions && matches!(c, '?' | '¿') && !out.ends_with('?') {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push('?');
+            }
             pending_space = true;
             run_char = '\0';
             run_len = 0;
@@ -147,6 +163,19 @@ mod tests {
         assert_eq!(fold("sleeping").as_str(), "sleeping");
         assert_eq!(fold("need help").as_str(), "need help");
         assert_eq!(fold("HELPPP").as_str(), "help");
+    }
+
+    #[test]
+    fn question_marks_can_be_kept_as_words() {
+        assert_eq!(
+            fold_marking_questions("¿Dónde hay NALOXONA??").as_str(),
+            "? donde hay naloxona ?"
+        );
+        assert_eq!(
+            fold_marking_questions("is he ok?? hes blue").as_str(),
+            "is he ok ? hes blue"
+        );
+        assert_eq!(fold("is he ok?").as_str(), "is he ok");
     }
 
     #[test]

@@ -3,5 +3,5 @@
 pub mod fold;
 pub mod segments;
 
-pub use fold::{Folded, fold, tokens};
+pub use fold::{Folded, fold, fold_marking_questions, tokens};
 pub use segments::{Encoding, Segments, segments, split_for_sms};

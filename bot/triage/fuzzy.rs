@@ -15,6 +15,8 @@ pub struct Fuzzy {
     words: Vec<String>,
     exact: HashSet<String>,
     deletions: HashMap<String, Vec<u32>>,
+    /// The length in characters of the longest vocabulary word.
+    longest: usize,
 }
 
 const MIN_LEN: usize = 5;
@@ -31,6 +33,7 @@ impl Fuzzy {
                 continue;
             }
             let id = f.words.len() as u32;
+            f.longest = f.longest.max(w.chars().count());
             f.words.push(w.to_owned());
             f.exact.insert(w.to_owned());
             let depth = if w.chars().count() >= LONG_LEN { 2 } else { 1 };
@@ -44,6 +47,11 @@ impl Fuzzy {
         f
     }
 
+    /// Whether `word` is a vocabulary word as it stands.
+    pub fn knows(&self, word: &str) -> bool {
+        self.exact.contains(word)
+    }
+
     pub fn len(&self) -> usize {
         self.words.len()
     }
@@ -55,7 +63,10 @@ impl Fuzzy {
     /// The vocabulary word `word` most likely meant, if it is not exact but close enough.
     pub fn correct(&self, word: &str) -> Option<&str> {
         let len = word.chars().count();
-        if len < MIN_LEN || self.exact.contains(word) {
+        // A word longer than every vocabulary word by more than two edits cannot be within
+        // reach of any, and its deletion variants would cost time and memory quadratic in its
+        // length (an 800-letter word once took 2.6 s and 550 MB).
+        if len < MIN_LEN || len > self.longest + 2 || self.exact.contains(word) {
             return None;
         }
         let depth = if len >= LONG_LEN { 2 } else { 1 };
@@ -72,6 +83,9 @@ impl Fuzzy {
                 let cand = &self.words[id as usize];
                 let clen = cand.chars().count();
                 let max = if len.min(clen) >= LONG_LEN { 2 } else { 1 };
+                if inflection(word, cand) {
+                    continue;
+                }
                 let dist = strsim::damerau_levenshtein(word, cand);
                 if dist <= max && best.is_none_or(|(bd, bid)| dist < bd || (dist == bd && id < bid))
                 {
@@ -80,6 +94,28 @@ impl Fuzzy {
             }
         }
         best.map(|(_, id)| self.words[id as usize].as_str())
+    }
+}
+
+/// Whether two short words differ only in their last letter, or by one letter added at the end:
+/// the place where English and Spanish inflect ("matan"/"matar", "morado"/"morada"). Such a pair
+/// is two forms of a word, not a typo, and correcting one into the other changes its meaning;
+/// stems join the forms that mean the same.
+fn inflection(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    // In long words a lost or wrong last letter is a typo far more often than a form.
+    if short.len() >= 8 {
+        return false;
+    }
+    match long.len() - short.len() {
+        0 => short[..short.len() - 1] == long[..long.len() - 1],
+        1 => long.starts_with(short),
+        _ => false,
     }
 }
 
@@ -131,5 +167,22 @@ mod tests {
         assert_eq!(f.correct("ok"), None);
         assert_eq!(f.correct("house"), None);
         assert_eq!(f.correct("bread"), None);
+    }
+
+    #[test]
+    fn inflections_are_not_typos() {
+        let f = Fuzzy::new(["matar", "morado", "overdose", "narcan"]);
+        assert_eq!(f.correct("matan"), None, "they kill, not to kill");
+        assert_eq!(f.correct("morada"), None);
+        assert_eq!(f.correct("narcn"), Some("narcan"));
+        assert_eq!(f.correct("overdoes"), Some("overdose"));
+    }
+
+    #[test]
+    fn a_huge_word_costs_nothing() {
+        let f = Fuzzy::new(["overdose", "breathing"]);
+        let huge = "a".repeat(100_000);
+        assert_eq!(f.correct(&huge), None);
+        assert_eq!(f.correct("ovrdose"), Some("overdose"));
     }
 }

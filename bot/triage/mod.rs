@@ -7,9 +7,13 @@
 //! matching favours recall: the emergency flow's phrases are many and typo-tolerant, and its
 //! `unless` list is kept to what PRODUCT.md says is crisis ("...and never wake up").
 
+pub mod concepts;
 pub mod detect;
+pub mod explain;
 pub mod fuzzy;
 pub mod keywords;
+pub mod segment;
+pub mod stem;
 
 use std::collections::HashMap;
 
@@ -17,9 +21,11 @@ use regex::RegexSet;
 
 use crate::Lang;
 use crate::flows::FlowSet;
-use crate::text::{Folded, fold};
+use crate::text::{Folded, fold_marking_questions};
+use concepts::{Found, Span, Tokens, eval_rule};
 use fuzzy::Fuzzy;
 pub use keywords::Keyword;
+use segment::Segmenter;
 
 /// The longest message triage reads, in characters. Overdose reports are short; a 10 kB paste
 /// is truncated for matching (the person still gets an answer).
@@ -29,6 +35,7 @@ pub const MAX_CHARS: usize = 2000;
 #[derive(Debug)]
 pub struct Triage {
     fuzzy: Fuzzy,
+    segmenter: Segmenter,
     /// First folded word of a phrase → (trigger index, phrase index).
     phrase_heads: HashMap<String, Vec<(usize, usize)>>,
     patterns: RegexSet,
@@ -38,6 +45,8 @@ pub struct Triage {
     unless_owner: Vec<usize>,
     /// (trigger index, language, letters) looked for in the message with spaces removed.
     substrings: Vec<(usize, Option<Lang>, String)>,
+    /// Whether any trigger has concept rules (then concepts are looked for in every message).
+    has_rules: bool,
 }
 
 /// A message made ready for matching.
@@ -47,6 +56,8 @@ pub struct Prepared {
     pub folded: Folded,
     /// The folded message with typos corrected toward trigger words.
     pub corrected: Folded,
+    /// The corrected words with clitics split, `?` marks and stems, for concepts.
+    pub tokens: Tokens,
     /// Whether the message is a chat command (`/start`): never an SMS keyword.
     pub command: bool,
 }
@@ -115,7 +126,9 @@ impl Triage {
             .map_err(|e| format!("trigger patterns together are too large to compile: {e}"))?;
         let unless = build_set(&unless_src)
             .map_err(|e| format!("`unless` patterns together are too large to compile: {e}"))?;
+        vocab.extend(flows.concepts.vocabulary());
         Ok(Triage {
+            segmenter: Segmenter::new(vocab.iter().map(String::as_str), flows.concepts.prefixes()),
             fuzzy: Fuzzy::new(vocab.iter().map(String::as_str)),
             phrase_heads,
             patterns,
@@ -123,34 +136,83 @@ impl Triage {
             unless,
             unless_owner,
             substrings,
+            has_rules: flows.triggers.iter().any(|t| !t.rules.is_empty()),
         })
     }
 
-    /// Folds and corrects a message.
-    pub fn prepare(&self, text: &str) -> Prepared {
+    /// Folds and corrects a message, and reads it into tokens for the concepts.
+    pub fn prepare(&self, flows: &FlowSet, text: &str) -> Prepared {
         let text = truncate_chars(text, MAX_CHARS);
-        let folded = fold(text);
+        let marked = fold_marking_questions(text);
+        let mut folded = String::with_capacity(marked.as_str().len());
+        let mut corrected: Vec<&str> = Vec::new();
+        let mut for_tokens: Vec<std::borrow::Cow<str>> = Vec::new();
         let mut changed = false;
-        let corrected: Vec<&str> = folded
-            .words()
-            .map(|w| match self.fuzzy.correct(w) {
+        for w in marked.words() {
+            if w == "?" {
+                for_tokens.push(w.into());
+                continue;
+            }
+            if !folded.is_empty() {
+                folded.push(' ');
+            }
+            folded.push_str(w);
+            // Patterns read whole words, typos corrected.
+            let c = match self.fuzzy.correct(w) {
                 Some(c) => {
                     changed = true;
                     c
                 }
                 None => w,
-            })
-            .collect();
+            };
+            corrected.push(c);
+            // Concepts read clitics split first, so that a pronoun is never "corrected" into
+            // another ("meterme" is "meter me", not "meterse").
+            if for_tokens.len() < concepts::MAX_TOKENS {
+                match stem::split_clitics(w) {
+                    Some(parts) => {
+                        for p in parts {
+                            self.token_words(&flows.concepts, p, &mut for_tokens);
+                        }
+                    }
+                    None => self.token_words(&flows.concepts, w, &mut for_tokens),
+                }
+            }
+        }
+        let folded = Folded(folded);
         let corrected = if changed {
             Folded(corrected.join(" "))
         } else {
             folded.clone()
         };
+        let tokens = flows.concepts.tokens(for_tokens.iter().map(|w| w.as_ref()));
         let command = text.trim_start().starts_with('/');
         Prepared {
             folded,
             corrected,
+            tokens,
             command,
+        }
+    }
+
+    /// One folded word as concept tokens: as it is if known, else respelled, corrected or split
+    /// into the words it was glued from.
+    fn token_words<'a>(
+        &'a self,
+        concepts: &concepts::Concepts,
+        w: &'a str,
+        out: &mut Vec<std::borrow::Cow<'a, str>>,
+    ) {
+        if self.segmenter.knows_word(w) || self.fuzzy.knows(w) || concepts.knows_form(w) {
+            out.push(w.into());
+        } else if let Some(r) = respell(w).filter(|r| self.fuzzy.knows(r)) {
+            out.push(r.into());
+        } else if let Some(c) = self.fuzzy.correct(w) {
+            out.push(c.into());
+        } else if let Some(pieces) = self.segmenter.split(w) {
+            out.extend(pieces.into_iter().map(std::borrow::Cow::from));
+        } else {
+            out.push(w.into());
         }
     }
 
@@ -211,6 +273,14 @@ impl Triage {
                 }
             }
         }
+        if self.has_rules {
+            let found = flows.concepts.find(&msg.tokens);
+            for (ti, t) in flows.triggers.iter().enumerate() {
+                if let Some(span) = rule_match(t, &found, None) {
+                    hit[ti].get_or_insert(span.lang);
+                }
+            }
+        }
         let mut matched = (0..n).filter(|&ti| hit[ti].is_some() && !vetoed[ti]);
         let Some(first) = matched.next() else {
             return Classified {
@@ -237,6 +307,56 @@ impl Triage {
     }
 }
 
+/// The first span where one of the trigger's rules holds and none of its `except` rules
+/// overlaps it. With `why`, every rule that held and every exception that cancelled one is
+/// written down for `haven explain`.
+pub fn rule_match(
+    t: &crate::flows::Trigger,
+    found: &Found,
+    mut why: Option<&mut Vec<RuleOutcome>>,
+) -> Option<Span> {
+    if t.rules.is_empty() {
+        return None;
+    }
+    let mut except: Vec<(Span, &str)> = Vec::new();
+    for r in &t.except {
+        except.extend(
+            eval_rule(r, &found.spans)
+                .into_iter()
+                .map(|s| (s, r.text.as_str())),
+        );
+    }
+    let mut first = None;
+    for r in &t.rules {
+        for span in eval_rule(r, &found.spans) {
+            let cancelled = except.iter().find(|(e, _)| e.overlaps(&span));
+            if let Some(why) = why.as_deref_mut() {
+                why.push(RuleOutcome {
+                    rule: r.text.clone(),
+                    span,
+                    cancelled_by: cancelled.map(|(e, text)| (text.to_string(), *e)),
+                });
+            }
+            if cancelled.is_none() && first.is_none() {
+                first = Some(span);
+                if why.is_none() {
+                    return first;
+                }
+            }
+        }
+    }
+    first
+}
+
+/// One rule of a trigger that held somewhere in a message, for `haven explain`.
+#[derive(Clone, Debug)]
+pub struct RuleOutcome {
+    pub rule: String,
+    pub span: Span,
+    /// The `except` rule (and where it held) that cancelled this match.
+    pub cancelled_by: Option<(String, Span)>,
+}
+
 fn build_set(sources: &[String]) -> Result<RegexSet, regex::Error> {
     regex::RegexSetBuilder::new(sources)
         .size_limit(64 << 20)
@@ -250,6 +370,13 @@ pub fn truncate_chars(text: &str, max: usize) -> &str {
         Some((i, _)) => &text[..i],
         None => text,
     }
+}
+
+/// Spanish texting spellings of `qu` ("kiero", "kieres", "ke"): the standard spelling, which
+/// is used only where it is a word the concepts know.
+fn respell(w: &str) -> Option<String> {
+    let rest = w.strip_prefix('k')?;
+    rest.starts_with(['i', 'e']).then(|| format!("qu{rest}"))
 }
 
 /// Literal words of five letters or more in a pattern, for the typo vocabulary. Letters after
