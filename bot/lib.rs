@@ -10,6 +10,8 @@ pub mod flows;
 pub mod handoff;
 pub mod lang;
 pub mod locales;
+pub mod messaging;
+pub mod metrics;
 pub mod problem;
 pub mod referrals;
 pub mod runtime;

@@ -15,13 +15,14 @@
 
 use teloxide::types::Message;
 
+use super::TelegramState;
 use crate::handoff::{Claim, DeskEvent, Priority, Speaker, TicketView};
+use crate::messaging::outbound;
 use crate::runtime::now;
-use crate::server::{AppState, outbound};
 
 /// Whether a message belongs to the counselor chat.
-pub fn is_desk_message(state: &AppState, m: &Message) -> bool {
-    state.config.counselor_chat_id == Some(m.chat.id.0)
+pub fn is_desk_message(state: &TelegramState, m: &Message) -> bool {
+    state.hub.config.counselor_chat_id == Some(m.chat.id.0)
 }
 
 fn priority_label(p: Priority) -> &'static str {
@@ -48,14 +49,14 @@ fn summary(t: &TicketView) -> String {
     )
 }
 
-async fn post(state: &AppState, text: &str, reply_to: Option<i32>, ticket: Option<u64>) {
-    let (Some(tg), Some(chat)) = (state.telegram.as_ref(), state.config.counselor_chat_id) else {
+async fn post(state: &TelegramState, text: &str, reply_to: Option<i32>, ticket: Option<u64>) {
+    let (tg, Some(chat)) = (&state.tg, state.hub.config.counselor_chat_id) else {
         return;
     };
     match tg.client.send_text(chat, text, reply_to).await {
         Ok(id) => {
             if let Some(t) = ticket
-                && let Err(e) = state.handoff.remember_desk_message(i64::from(id), t)
+                && let Err(e) = state.hub.handoff.remember_desk_message(i64::from(id), t)
             {
                 tracing::error!(error = %e, "counselor chat message not mapped to its ticket");
             }
@@ -65,8 +66,9 @@ async fn post(state: &AppState, text: &str, reply_to: Option<i32>, ticket: Optio
 }
 
 /// The first group message of a ticket, to reply under.
-fn anchor(state: &AppState, ticket: u64) -> Option<i32> {
+fn anchor(state: &TelegramState, ticket: u64) -> Option<i32> {
     state
+        .hub
         .handoff
         .first_desk_message(ticket)
         .ok()
@@ -75,8 +77,8 @@ fn anchor(state: &AppState, ticket: u64) -> Option<i32> {
 }
 
 /// Posts handoff events to the counselor chat until the server stops.
-pub async fn run(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
-    let mut events = state.handoff.subscribe();
+pub async fn run(state: TelegramState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let mut events = state.hub.handoff.subscribe();
     loop {
         let event = tokio::select! {
             e = events.recv() => e,
@@ -99,11 +101,11 @@ pub async fn run(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) 
     }
 }
 
-async fn on_event(state: &AppState, e: DeskEvent) {
+async fn on_event(state: &TelegramState, e: DeskEvent) {
     match e {
         DeskEvent::Opened(t) => {
             let mut text = format!("🆕 {}\n", summary(&t));
-            if let Ok(lines) = state.handoff.transcript(t.id) {
+            if let Ok(lines) = state.hub.handoff.transcript(t.id) {
                 for l in lines {
                     text.push_str(&format!("\n{}: {}", speaker(&l.from), l.text));
                 }
@@ -173,7 +175,7 @@ fn counselor_name(m: &Message) -> Option<String> {
 }
 
 /// Handles a message in the counselor chat: a command, or a reply to a ticket's message.
-pub async fn handle(state: &AppState, m: &Message) {
+pub async fn handle(state: &TelegramState, m: &Message) {
     let Some(name) = counselor_name(m) else {
         return;
     };
@@ -186,7 +188,11 @@ pub async fn handle(state: &AppState, m: &Message) {
     let reply = if let Some(command) = text.strip_prefix('/') {
         command_reply(state, &name, command).await
     } else if let Some(parent) = m.reply_to_message() {
-        match state.handoff.ticket_of_desk_message(i64::from(parent.id.0)) {
+        match state
+            .hub
+            .handoff
+            .ticket_of_desk_message(i64::from(parent.id.0))
+        {
             Ok(Some(ticket)) => relay(state, &name, ticket, text).await,
             Ok(None) => None,
             Err(e) => Some(format!("Something went wrong: {e}")),
@@ -199,13 +205,13 @@ pub async fn handle(state: &AppState, m: &Message) {
     }
 }
 
-async fn relay(state: &AppState, name: &str, ticket: u64, text: &str) -> Option<String> {
+async fn relay(state: &TelegramState, name: &str, ticket: u64, text: &str) -> Option<String> {
     let text = crate::engine::clean_for_relay(text);
     if text.is_empty() {
         return None;
     }
-    match state.handoff.reply(ticket, name, &text, now()) {
-        Ok(out) => match outbound::send(state, out).await {
+    match state.hub.handoff.reply(ticket, name, &text, now()) {
+        Ok(out) => match outbound::send(&state.hub, out).await {
             Ok(()) => None,
             Err(e) => Some(format!("#{ticket}: not delivered ({e}).")),
         },
@@ -213,7 +219,7 @@ async fn relay(state: &AppState, name: &str, ticket: u64, text: &str) -> Option<
     }
 }
 
-async fn command_reply(state: &AppState, name: &str, command: &str) -> Option<String> {
+async fn command_reply(state: &TelegramState, name: &str, command: &str) -> Option<String> {
     let mut words = command.split_whitespace();
     // "/claim@haven_bot 12" is how Telegram writes a command addressed to one bot.
     let verb = words.next()?.split('@').next()?.to_ascii_lowercase();
@@ -228,9 +234,9 @@ async fn command_reply(state: &AppState, name: &str, command: &str) -> Option<St
             let Some(id) = id else {
                 return Some(needs_id("claim"));
             };
-            match state.handoff.claim(id, name, now) {
+            match state.hub.handoff.claim(id, name, now) {
                 Ok(Claim::Claimed(_, out)) => {
-                    if let Err(e) = outbound::send(state, out).await {
+                    if let Err(e) = outbound::send(&state.hub, out).await {
                         tracing::error!(error = %e, "claim notice not sent");
                     }
                     format!(
@@ -246,9 +252,9 @@ async fn command_reply(state: &AppState, name: &str, command: &str) -> Option<St
             let Some(id) = id else {
                 return Some(needs_id("release"));
             };
-            match state.handoff.release(id, name, now) {
+            match state.hub.handoff.release(id, name, now) {
                 Ok((_, out)) => {
-                    if let Err(e) = outbound::send(state, out).await {
+                    if let Err(e) = outbound::send(&state.hub, out).await {
                         tracing::error!(error = %e, "release notice not sent");
                     }
                     return None; // the Changed event posts "back in the queue"
@@ -261,9 +267,9 @@ async fn command_reply(state: &AppState, name: &str, command: &str) -> Option<St
                 return Some(needs_id("close"));
             };
             let outcome = rest.first().copied().unwrap_or("resolved");
-            match state.handoff.close(id, name, outcome, now) {
+            match state.hub.handoff.close(id, name, outcome, now) {
                 Ok((_, out)) => {
-                    if let Err(e) = outbound::send(state, out).await {
+                    if let Err(e) = outbound::send(&state.hub, out).await {
                         tracing::error!(error = %e, "close notice not sent");
                     }
                     return None; // the Closed event posts it
@@ -271,7 +277,7 @@ async fn command_reply(state: &AppState, name: &str, command: &str) -> Option<St
                 Err(e) => format!("#{id}: {e}"),
             }
         }
-        "queue" => match state.handoff.queue() {
+        "queue" => match state.hub.handoff.queue() {
             Ok(q) if q.is_empty() => "No one is waiting.".to_owned(),
             Ok(q) => {
                 let mut s = String::from("Open tickets (urgent first):");
@@ -295,7 +301,7 @@ async fn command_reply(state: &AppState, name: &str, command: &str) -> Option<St
         },
         "help" | "start" => format!(
             "Commands: /queue, /claim N, /release N, /close N [{}]. Reply to a ticket's message to write to its person.",
-            state.handoff.config().outcomes.join("|")
+            state.hub.handoff.config().outcomes.join("|")
         ),
         _ => return None,
     })
