@@ -128,14 +128,16 @@ async fn an_emergency_by_telegram_gets_911_first_then_the_steps_with_buttons() {
         sent[..3].iter().all(|m| buttons(m).is_empty()),
         "only the question has buttons"
     );
-    assert_eq!(
+    // Counted when Telegram's answer to a send is back, which is after the fake recorded it.
+    eventually("the four replies to be counted as sent", || {
         server
             .state
             .hub
             .metrics
-            .get("haven_messages_out_total", &[("channel", "telegram")]),
-        4
-    );
+            .get("haven_messages_out_total", &[("channel", "telegram")])
+            == 4
+    })
+    .await;
     server.stop().await;
     let text = String::from_utf8_lossy(&logs.lock().unwrap()).into_owned();
     assert!(text.contains("intent=emergency"), "logs carry intents");
