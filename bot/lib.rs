@@ -3,8 +3,8 @@
 pub mod channels;
 pub mod check;
 pub mod config;
-pub mod console;
 pub mod conversations;
+pub mod counselors;
 pub mod engine;
 pub mod flows;
 pub mod handoff;

@@ -8,7 +8,7 @@ mod support;
 
 use std::time::Duration;
 
-use haven::console::accounts::Accounts;
+use haven::counselors::console::accounts::Accounts;
 use serde_json::json;
 use support::browser::{self, Browser, Options, artifacts};
 use support::server::TestServer;

@@ -7,7 +7,7 @@ mod support;
 use std::collections::HashMap;
 use std::time::Duration;
 
-use haven::console::accounts::Accounts;
+use haven::counselors::console::accounts::Accounts;
 use support::server::TestServer;
 use support::twilio_fake::{ACCOUNT_SID, AUTH_TOKEN, FakeTwilio};
 
@@ -406,5 +406,5 @@ async fn session_cookies_are_http_only_same_site_and_secure_over_https() {
             .unwrap()
             .contains("default-src 'self'")
     );
-    assert!(haven::console::auth::set_cookie("t", true).contains("; Secure"));
+    assert!(haven::counselors::console::auth::set_cookie("t", true).contains("; Secure"));
 }

@@ -23,7 +23,7 @@ struct Rig {
 
 async fn rig(data: &std::path::Path, fake: FakeTwilio, counselors_toml: &str) -> Rig {
     // Counselors exist: here a console account (in production also a Telegram counselor chat).
-    haven::console::accounts::Accounts::new(data)
+    haven::counselors::console::accounts::Accounts::new(data)
         .set("maria", "correct horse battery", 0)
         .unwrap();
     let config = data.join("haven.toml");

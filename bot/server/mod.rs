@@ -26,8 +26,9 @@ use crate::channels::sms::{PublicBaseUrl, Sender, SmsChannel, SmsState, TwilioCl
 use crate::channels::telegram::{TelegramChannel, TelegramState};
 use crate::channels::web::{WebChat, WebState};
 use crate::config::Config;
-use crate::console::Console;
-use crate::console::accounts::Accounts;
+use crate::counselors::console::Console;
+use crate::counselors::console::accounts::Accounts;
+use crate::counselors::telegram_group::TelegramGroup;
 use crate::engine::{Channel, Engine};
 use crate::handoff::{Handoff, HandoffConfig};
 use crate::messaging::{BODY_LIMIT, Dedup, Hub, Outlets, RateLimiter, outbound};
@@ -50,6 +51,8 @@ pub struct State {
     pub telegram: Option<Arc<TelegramChannel>>,
     /// The web chat: session cookies and the visitors' mailboxes (`state.web.push`).
     pub web: Arc<WebChat>,
+    /// The Telegram counselor group, when Telegram and `HAVEN_COUNSELOR_CHAT_ID` are set.
+    pub group: Option<Arc<TelegramGroup>>,
     pub db: sled::Db,
 }
 
@@ -197,9 +200,16 @@ impl State {
         });
         hub.handoff
             .set_present(counselors_present(&hub.config, &console));
+        let group = match (&telegram, hub.config.counselor_chat_id) {
+            (Some(tg), Some(chat)) => {
+                Some(Arc::new(TelegramGroup::new(hub.clone(), tg.clone(), chat)))
+            }
+            _ => None,
+        };
         Ok(State {
             hub,
             console,
+            group,
             db,
             sms,
             telegram,
@@ -218,6 +228,10 @@ impl State {
         self.telegram.as_ref().map(|tg| TelegramState {
             hub: self.hub.clone(),
             tg: tg.clone(),
+            group: self
+                .group
+                .clone()
+                .map(|g| g as Arc<dyn crate::channels::telegram::group::CounselorGroup>),
         })
     }
 
@@ -242,7 +256,7 @@ pub fn app(state: AppState) -> Router {
         .route("/metrics", get(metrics_text))
         .with_state(state.clone());
     let mut router = Router::new()
-        .merge(crate::console::routes(state.console.clone()))
+        .merge(crate::counselors::console::routes(state.console.clone()))
         .merge(own)
         .merge(crate::channels::sms::routes(state.sms_state()));
     // Telegram's webhook route exists only in webhook mode.
@@ -387,14 +401,15 @@ pub fn spawn_background(
             }
         }));
     }
-    // Telegram: long polling, or registering the webhook. Either waits for updates in flight
-    // after the stop signal.
-    if state.telegram.is_some() && state.hub.config.counselor_chat_id.is_some() {
-        tasks.push(tokio::spawn(crate::channels::telegram::desk::run(
-            state.telegram_state().expect("checked"),
+    // The Telegram counselor group: handoff events posted there.
+    if let Some(group) = &state.group {
+        tasks.push(tokio::spawn(crate::counselors::telegram_group::run(
+            group.clone(),
             stop.clone(),
         )));
     }
+    // Telegram: long polling, or registering the webhook. Either waits for updates in flight
+    // after the stop signal.
     if let Some(tg) = state.telegram_state() {
         let task = if tg.tg.webhook().is_some() {
             tokio::spawn(crate::channels::telegram::webhook::register(

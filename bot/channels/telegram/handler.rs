@@ -65,15 +65,17 @@ pub fn dispatch(state: &TelegramState, update: Update) -> Result<Dispatched, App
     };
     // The counselor chat is not a conversation: its messages are commands and replies to tickets.
     if let teloxide::types::UpdateKind::Message(m) = &update.kind
-        && super::desk::is_desk_message(state, m)
+        && let Some(group) = state.group.as_ref().filter(|g| g.chat_id() == m.chat.id.0)
     {
         claim.keep();
         let (done, pending) = oneshot::channel();
-        let (state, m) = (state.clone(), m.clone());
+        let (group, m) = (group.clone(), super::group::read(m));
         let working = tg.in_flight.start();
         tokio::spawn(async move {
             let _working = working;
-            super::desk::handle(&state, &m).await;
+            if let Some(m) = m {
+                group.handle(m).await;
+            }
             let _ = done.send(Ok(()));
         });
         return Ok(Dispatched::Accepted(Pending(pending)));

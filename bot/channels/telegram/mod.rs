@@ -20,7 +20,7 @@
 //! token (which is in every request URL) or an answer's raw text.
 
 pub mod client;
-pub mod desk;
+pub mod group;
 pub mod handler;
 pub mod polling;
 pub mod render;
@@ -55,11 +55,14 @@ pub struct TelegramChannel {
     pub(crate) keyboards: ShownKeyboards,
 }
 
-/// What Telegram's handlers and background tasks share: the message path and the channel.
+/// What Telegram's handlers and background tasks share: the message path, the channel, and
+/// the counselor group when one is configured.
 #[derive(Clone)]
 pub struct TelegramState {
     pub hub: Arc<Hub>,
     pub tg: Arc<TelegramChannel>,
+    /// Handed over by the server: what the counselor group's messages go to.
+    pub group: Option<Arc<dyn group::CounselorGroup>>,
 }
 
 /// The webhook route, in webhook mode only (none while long polling). Its path is checked to
