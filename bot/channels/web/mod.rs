@@ -53,28 +53,10 @@ pub const DEFAULT_EXIT_URL: &str = "https://www.google.com/search?q=weather";
 /// note rather than cut: a cut message could change its meaning.
 pub const MAX_MESSAGE_CHARS: usize = 2000;
 
-/// The web chat's own texts, which every locale must have (`haven check` enforces it).
-pub const TEXTS: &[&str] = &[
-    "web-title",
-    "web-intro",
-    "web-privacy",
-    "web-log-label",
-    "web-you",
-    "web-haven",
-    "web-message-label",
-    "web-placeholder",
-    "web-send",
-    "web-choices-label",
-    "web-check",
-    "web-exit",
-    "web-skip",
-    "web-send-failed",
-    "web-new-session",
-    "web-stale",
-    "web-empty",
-    "web-too-long",
-    "web-embed-button",
-];
+/// The web chat's own texts, which every locale must have (`haven check` enforces it). The
+/// list lives in `locales` because `Engine::load` runs those checks and the engine sits below
+/// the channels.
+pub use crate::locales::WEB_TEXTS as TEXTS;
 
 /// What the web chat's handlers share: the message path and the web channel.
 #[derive(Clone)]
