@@ -56,7 +56,7 @@ pub fn builtin_texts() -> BTreeSet<String> {
     let mut s: BTreeSet<String> = engine::TEXTS.iter().map(|k| k.to_string()).collect();
     s.extend(flows::actions::handoff::TEXTS.iter().map(|k| k.to_string()));
     s.extend(engine::refer::TEXTS.iter().map(|k| k.to_string()));
-    s.extend(crate::channels::web::TEXTS.iter().map(|k| k.to_string()));
+    s.extend(crate::locales::WEB_TEXTS.iter().map(|k| k.to_string()));
     s.extend(
         crate::referrals::render::MESSAGE_IDS
             .iter()
@@ -214,7 +214,7 @@ pub fn check(flows_dir: &Path, locales_dir: &Path) -> Report {
     }
     for key in &builtins {
         // The web chat's page texts are shown in a browser, never sent by SMS.
-        if crate::channels::web::TEXTS.contains(&key.as_str()) {
+        if crate::locales::WEB_TEXTS.contains(&key.as_str()) {
             continue;
         }
         for lang in Lang::ALL {

@@ -3,13 +3,15 @@
 pub mod channels;
 pub mod check;
 pub mod config;
-pub mod console;
 pub mod conversations;
+pub mod counselors;
 pub mod engine;
 pub mod flows;
 pub mod handoff;
 pub mod lang;
 pub mod locales;
+pub mod messaging;
+pub mod metrics;
 pub mod problem;
 pub mod referrals;
 pub mod runtime;

@@ -349,6 +349,7 @@ async fn a_push_to_the_mailbox_appears_live_without_a_reload() {
     // Wait until the page listens, so this really is a live delivery.
     let who = server
         .state
+        .hub
         .haven
         .pseudonym(haven::engine::Channel::Web, &address);
     b.wait_for("the page's event stream", WAIT, async || {

@@ -8,7 +8,7 @@ mod support;
 
 use std::time::Duration;
 
-use haven::console::accounts::Accounts;
+use haven::counselors::console::accounts::Accounts;
 use serde_json::json;
 use support::browser::{self, Browser, Options, artifacts};
 use support::server::TestServer;
@@ -128,7 +128,7 @@ async fn a_visitor_reaches_a_counselor_on_the_console_and_comes_back_to_the_bot(
     visitor
         .wait_for_text("#log .msg.bot .text", "What do you need?", WAIT)
         .await;
-    assert!(server.state.handoff.queue().unwrap().is_empty());
+    assert!(server.state.hub.handoff.queue().unwrap().is_empty());
     counselor.quit().await;
     visitor.quit().await;
     server.stop().await;
@@ -152,7 +152,7 @@ async fn an_overdose_in_the_web_chat_during_a_handoff_gets_911_first() {
         .await;
     let first_new = visitor.text(&bots[before]).await;
     assert!(first_new.starts_with("Call 911 now."), "{first_new}");
-    let ticket = server.state.handoff.queue().unwrap()[0].clone();
+    let ticket = server.state.hub.handoff.queue().unwrap()[0].clone();
     assert_eq!(ticket.priority, haven::handoff::Priority::Urgent);
     visitor.quit().await;
     server.stop().await;
@@ -198,7 +198,7 @@ async fn two_counselors_claiming_at_once_one_wins() {
     visitor
         .wait_for_text("#log .msg.bot .text", "in line", WAIT)
         .await;
-    let id = server.state.handoff.queue().unwrap()[0].id;
+    let id = server.state.hub.handoff.queue().unwrap()[0].id;
     visitor.quit().await;
 
     let m = Browser::start(Options::desktop()).await;
@@ -228,6 +228,7 @@ async fn two_counselors_claiming_at_once_one_wins() {
     assert_eq!((won, lost), (1, 1), "{notices:?}");
     let holder = server
         .state
+        .hub
         .handoff
         .ticket(id)
         .unwrap()

@@ -7,7 +7,7 @@ mod support;
 use std::collections::HashMap;
 use std::time::Duration;
 
-use haven::console::accounts::Accounts;
+use haven::counselors::console::accounts::Accounts;
 use support::server::TestServer;
 use support::twilio_fake::{ACCOUNT_SID, AUTH_TOKEN, FakeTwilio};
 
@@ -151,7 +151,7 @@ async fn person_asks_for_a_human(server: &TestServer) -> u64 {
         .await
         .unwrap();
     assert!(r.text().await.unwrap().contains("counselor"));
-    server.state.handoff.queue().unwrap()[0].id
+    server.state.hub.handoff.queue().unwrap()[0].id
 }
 
 #[tokio::test]
@@ -278,7 +278,7 @@ async fn login_claim_reply_close_relays_to_the_person_and_cookies_are_safe() {
         )
         .await;
     assert_eq!(p.status, 303);
-    assert!(server.state.handoff.queue().unwrap().is_empty());
+    assert!(server.state.hub.handoff.queue().unwrap().is_empty());
     assert_eq!(c.get(&format!("/console/ticket/{id}")).await.status, 404);
     // Logging out ends the session.
     let page = c.get("/console").await;
@@ -312,6 +312,7 @@ async fn two_counselors_claiming_at_once_one_wins_and_the_other_is_told() {
     assert_eq!((won, lost), (1, 1), "{locations:?}");
     let holder = server
         .state
+        .hub
         .handoff
         .ticket(id)
         .unwrap()
@@ -405,5 +406,5 @@ async fn session_cookies_are_http_only_same_site_and_secure_over_https() {
             .unwrap()
             .contains("default-src 'self'")
     );
-    assert!(haven::console::auth::set_cookie("t", true).contains("; Secure"));
+    assert!(haven::counselors::console::auth::set_cookie("t", true).contains("; Secure"));
 }

@@ -23,7 +23,7 @@ struct Rig {
 
 async fn rig(data: &std::path::Path, fake: FakeTwilio, counselors_toml: &str) -> Rig {
     // Counselors exist: here a console account (in production also a Telegram counselor chat).
-    haven::console::accounts::Accounts::new(data)
+    haven::counselors::console::accounts::Accounts::new(data)
         .set("maria", "correct horse battery", 0)
         .unwrap();
     let config = data.join("haven.toml");
@@ -91,14 +91,14 @@ impl Rig {
 
     /// Delivers what a handoff call wants sent, as the server would.
     async fn send(&self, out: haven::handoff::Outgoing) {
-        haven::server::outbound::send(&self.server.state, out)
+        haven::messaging::outbound::send(&self.server.state.hub, out)
             .await
             .unwrap();
     }
 
     /// The last line of a ticket's transcript.
     fn last_line(&self, id: u64) -> String {
-        let lines = self.server.state.handoff.transcript(id).unwrap();
+        let lines = self.server.state.hub.handoff.transcript(id).unwrap();
         lines.last().unwrap().text.clone()
     }
 
@@ -106,6 +106,7 @@ impl Rig {
     async fn queue_other(&self, seed: u8, number: &str, lang: haven::Lang, first: Option<&str>) {
         self.server
             .state
+            .hub
             .handoff
             .open(
                 haven::store::Pseudonym([seed; 16]),
@@ -123,7 +124,7 @@ impl Rig {
     }
 
     fn only_ticket(&self) -> u64 {
-        let q = self.server.state.handoff.queue().unwrap();
+        let q = self.server.state.hub.handoff.queue().unwrap();
         assert_eq!(q.len(), 1, "{q:?}");
         q[0].id
     }
@@ -158,7 +159,7 @@ async fn a_person_on_sms_reaches_a_counselor_and_comes_back_to_the_bot() {
         "{rest:?}"
     );
     let id = r.only_ticket();
-    let view = r.server.state.handoff.ticket(id).unwrap().unwrap();
+    let view = r.server.state.hub.handoff.ticket(id).unwrap().unwrap();
     assert_eq!(
         (view.priority, view.counselor.clone()),
         (Priority::Asked, None)
@@ -166,17 +167,25 @@ async fn a_person_on_sms_reaches_a_counselor_and_comes_back_to_the_bot() {
     // While queued the bot is quiet and the person's words reach the transcript.
     let quiet = r.sms("hello? anyone").await;
     assert!(!quiet.contains("<Message>"), "{quiet}");
-    let lines = r.server.state.handoff.transcript(id).unwrap();
+    let lines = r.server.state.hub.handoff.transcript(id).unwrap();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[1].text, "hello? anyone");
     // A counselor claims and replies; the person sees the words, not the counselor's name.
-    let Claim::Claimed(_, out) = r.server.state.handoff.claim(id, "maria", now()).unwrap() else {
+    let Claim::Claimed(_, out) = r
+        .server
+        .state
+        .hub
+        .handoff
+        .claim(id, "maria", now())
+        .unwrap()
+    else {
         panic!("claim failed")
     };
     r.send(out).await;
     let out = r
         .server
         .state
+        .hub
         .handoff
         .reply(id, "maria", "Hi, I'm here. How can I help?", now())
         .unwrap();
@@ -186,7 +195,7 @@ async fn a_person_on_sms_reaches_a_counselor_and_comes_back_to_the_bot() {
     assert_eq!(rest[3], "Counselor: Hi, I'm here. How can I help?");
     assert!(rest.iter().all(|t| !t.contains("maria")));
     // The person's reply reaches the ticket (the Telegram group and console read it there).
-    let mut events = r.server.state.handoff.subscribe();
+    let mut events = r.server.state.hub.handoff.subscribe();
     r.sms("my friend needs narcan").await;
     let ev = tokio::time::timeout(Duration::from_secs(5), events.recv())
         .await
@@ -200,19 +209,20 @@ async fn a_person_on_sms_reaches_a_counselor_and_comes_back_to_the_bot() {
     let (_, out) = r
         .server
         .state
+        .hub
         .handoff
         .close(id, "maria", "resolved", now())
         .unwrap();
     r.send(out).await;
     let rest = r.wait_rest(5).await;
     assert!(rest[4].contains("closed this chat"), "{rest:?}");
-    assert!(r.server.state.handoff.queue().unwrap().is_empty());
+    assert!(r.server.state.hub.handoff.queue().unwrap().is_empty());
     let back = r.sms("hi").await;
     assert!(
         back.contains("What do you need?"),
         "a closed ticket never catches the next message: {back}"
     );
-    assert!(r.server.state.handoff.transcript(id).is_err());
+    assert!(r.server.state.hub.handoff.transcript(id).is_err());
     let metrics = reqwest::get(format!("{}/metrics", r.server.url))
         .await
         .unwrap()
@@ -258,13 +268,13 @@ async fn an_overdose_during_a_handoff_gets_the_911_text_and_makes_the_ticket_urg
         rest.iter().any(|t| t.contains("told your counselor")),
         "{rest:?}"
     );
-    let view = r.server.state.handoff.ticket(id).unwrap().unwrap();
+    let view = r.server.state.hub.handoff.ticket(id).unwrap().unwrap();
     assert_eq!(view.priority, Priority::Urgent);
     assert!(view.emergency);
     // Urgent goes first in the queue.
     r.queue_other(9, "+14155550999", haven::Lang::En, None)
         .await;
-    let q = r.server.state.handoff.queue().unwrap();
+    let q = r.server.state.hub.handoff.queue().unwrap();
     assert_eq!(q[0].id, id);
     assert_eq!(q[1].priority, Priority::Crisis);
 }
@@ -280,7 +290,7 @@ async fn two_counselors_claiming_at_once_one_wins() {
     for name in ["ana", "ben", "cruz", "dee"] {
         let state = state.clone();
         handles.push(tokio::task::spawn_blocking(move || {
-            state.handoff.claim(id, name, now()).unwrap()
+            state.hub.handoff.claim(id, name, now()).unwrap()
         }));
     }
     let mut winners = Vec::new();
@@ -300,6 +310,7 @@ async fn two_counselors_claiming_at_once_one_wins() {
     assert!(
         r.server
             .state
+            .hub
             .handoff
             .reply(id, "someone-else", "hi", now())
             .is_err(),
@@ -333,7 +344,7 @@ async fn waiting_notes_then_the_timeout_fallback_and_the_ticket_stays_open() {
         "{texts:?}"
     );
     assert!(
-        r.server.state.handoff.ticket(id).unwrap().is_some(),
+        r.server.state.hub.handoff.ticket(id).unwrap().is_some(),
         "the ticket stays open"
     );
 }
@@ -379,6 +390,7 @@ async fn out_of_hours_the_fallback_comes_at_once_and_a_message_can_be_left() {
     assert!(
         r.server
             .state
+            .hub
             .handoff
             .ticket(id)
             .unwrap()
@@ -402,13 +414,20 @@ async fn tickets_survive_a_restart_and_the_relay_goes_on() {
     // Another person stays queued.
     r.queue_other(7, "+14155550777", haven::Lang::Es, Some("hola"))
         .await;
-    let Claim::Claimed(..) = r.server.state.handoff.claim(id, "maria", now()).unwrap() else {
+    let Claim::Claimed(..) = r
+        .server
+        .state
+        .hub
+        .handoff
+        .claim(id, "maria", now())
+        .unwrap()
+    else {
         panic!()
     };
     r.server.stop().await;
     let fake = FakeTwilio::start().await;
     let mut r = rig(dir.path(), fake, "").await;
-    let q = r.server.state.handoff.queue().unwrap();
+    let q = r.server.state.hub.handoff.queue().unwrap();
     assert_eq!(q.len(), 2, "nothing lost: {q:?}");
     assert_eq!(
         q.iter().find(|t| t.id == id).unwrap().counselor.as_deref(),
@@ -417,6 +436,7 @@ async fn tickets_survive_a_restart_and_the_relay_goes_on() {
     let out = r
         .server
         .state
+        .hub
         .handoff
         .reply(id, "maria", "still here", now())
         .unwrap();
@@ -439,12 +459,13 @@ async fn stop_mid_handoff_closes_the_ticket_and_silences_everything() {
     let twiml = r.sms("STOP").await;
     assert!(twiml.contains("Reply START to resume"), "{twiml}");
     assert!(
-        r.server.state.handoff.ticket(id).unwrap().is_none(),
+        r.server.state.hub.handoff.ticket(id).unwrap().is_none(),
         "the ticket closed"
     );
     assert!(
         r.server
             .state
+            .hub
             .handoff
             .reply(id, "maria", "hello?", now())
             .is_err()

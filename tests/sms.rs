@@ -180,13 +180,14 @@ async fn forged_or_missing_signatures_get_403_and_nothing_happens() {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(fake.requests(), 0, "nothing was sent");
     assert_eq!(
-        server.state.haven.store.session_count().unwrap(),
+        server.state.hub.haven.store.session_count().unwrap(),
         0,
         "no session was created"
     );
     assert_eq!(
         server
             .state
+            .hub
             .metrics
             .get("haven_messages_in_total", &[("channel", "sms")]),
         0
@@ -230,6 +231,7 @@ async fn the_same_message_sid_twice_is_answered_once() {
     assert_eq!(
         server
             .state
+            .hub
             .metrics
             .get("haven_duplicates_total", &[("channel", "sms")]),
         1
@@ -289,6 +291,7 @@ async fn a_500_then_201_is_delivered_once() {
     assert_eq!(
         server
             .state
+            .hub
             .metrics
             .get("haven_send_retries_total", &[("channel", "sms")]),
         2

@@ -128,13 +128,16 @@ async fn an_emergency_by_telegram_gets_911_first_then_the_steps_with_buttons() {
         sent[..3].iter().all(|m| buttons(m).is_empty()),
         "only the question has buttons"
     );
-    assert_eq!(
+    // Counted when Telegram's answer to a send is back, which is after the fake recorded it.
+    eventually("the four replies to be counted as sent", || {
         server
             .state
+            .hub
             .metrics
-            .get("haven_messages_out_total", &[("channel", "telegram")]),
-        4
-    );
+            .get("haven_messages_out_total", &[("channel", "telegram")])
+            == 4
+    })
+    .await;
     server.stop().await;
     let text = String::from_utf8_lossy(&logs.lock().unwrap()).into_owned();
     assert!(text.contains("intent=emergency"), "logs carry intents");
@@ -191,7 +194,7 @@ async fn start_greets_with_the_menu_as_buttons_and_a_press_advances_the_flow() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(fake.sent().len(), 3);
     eventually("the group update to be counted", || {
-        server.state.metrics.get(
+        server.state.hub.metrics.get(
             "haven_telegram_ignored_total",
             &[("channel", "telegram"), ("reason", "not-private")],
         ) == 1
@@ -261,6 +264,7 @@ async fn the_same_update_polled_twice_is_answered_once() {
     eventually("the repeat to be dropped", || {
         server
             .state
+            .hub
             .metrics
             .get("haven_duplicates_total", &[("channel", "telegram")])
             == 1
@@ -345,6 +349,7 @@ async fn webhook_checks_the_secret_refuses_malformed_updates_and_answers_once() 
     assert_eq!(
         server
             .state
+            .hub
             .metrics
             .get("haven_duplicates_total", &[("channel", "telegram")]),
         1
@@ -352,6 +357,7 @@ async fn webhook_checks_the_secret_refuses_malformed_updates_and_answers_once() 
     assert_eq!(
         server
             .state
+            .hub
             .metrics
             .get("haven_forged_total", &[("channel", "telegram")]),
         3
@@ -378,7 +384,7 @@ async fn blocking_the_bot_ends_the_session() {
     };
     fake.push(person.text("hi"));
     fake.wait_for_sent(1, WAIT).await;
-    let store = server.state.haven.store.clone();
+    let store = server.state.hub.haven.store.clone();
     eventually("a session", || store.session_count().unwrap() == 1).await;
 
     fake.push(person.blocks_the_bot());
@@ -403,7 +409,7 @@ async fn a_send_refused_because_the_bot_is_blocked_ends_the_session() {
     };
     fake.push(person.text("hello"));
     fake.wait_for_sent(1, WAIT).await;
-    let store = server.state.haven.store.clone();
+    let store = server.state.hub.haven.store.clone();
     eventually("a session", || store.session_count().unwrap() == 1).await;
 
     fake.script_sends([SendAnswer::Blocked]);
@@ -416,7 +422,7 @@ async fn a_send_refused_because_the_bot_is_blocked_ends_the_session() {
         "haven stops sending after a 403"
     );
     assert_eq!(
-        server.state.metrics.get(
+        server.state.hub.metrics.get(
             "haven_sends_failed_total",
             &[("channel", "telegram"), ("reason", "blocked")]
         ),

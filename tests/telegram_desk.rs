@@ -226,6 +226,7 @@ async fn a_person_on_sms_and_a_counselor_on_telegram() {
     let who = r
         .server
         .state
+        .hub
         .haven
         .pseudonym(haven::engine::Channel::Sms, PERSON)
         .to_string();
@@ -257,7 +258,14 @@ async fn two_claims_in_the_group_at_once_one_wins_and_commands_elsewhere_do_noth
     }}));
     tokio::time::sleep(Duration::from_millis(800)).await;
     assert_eq!(
-        r.server.state.handoff.ticket(1).unwrap().unwrap().counselor,
+        r.server
+            .state
+            .hub
+            .handoff
+            .ticket(1)
+            .unwrap()
+            .unwrap()
+            .counselor,
         None,
         "only the counselor chat can act"
     );
@@ -268,6 +276,7 @@ async fn two_claims_in_the_group_at_once_one_wins_and_commands_elsewhere_do_noth
     let holder = r
         .server
         .state
+        .hub
         .handoff
         .ticket(1)
         .unwrap()

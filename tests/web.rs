@@ -163,6 +163,7 @@ fn replies(v: &Value) -> Vec<String> {
 fn web_messages_in(server: &TestServer) -> u64 {
     server
         .state
+        .hub
         .metrics
         .get("haven_messages_in_total", &[("channel", "web")])
 }
@@ -242,7 +243,7 @@ async fn posts_need_the_sessions_csrf_token() {
     assert!(html.contains(">hello</textarea>"), "the message is kept");
     assert!(html.contains(">earlier<"), "the history is kept");
     assert_eq!(web_messages_in(&server), 0, "nothing reached the engine");
-    assert_eq!(server.state.haven.store.session_count().unwrap(), 0);
+    assert_eq!(server.state.hub.haven.store.session_count().unwrap(), 0);
 
     // With its own token the post goes through.
     let (status, v) = a.say("hello").await;
@@ -282,7 +283,7 @@ async fn forged_and_expired_cookies_start_a_new_session_with_a_note() {
         v.cookie.as_deref().unwrap() != "haven_web=1.AAAAAAAAAAAAAAAAAAAAAA.1700000000.bm90LW91cnM"
     );
     assert!(v.address(&server).len() == 22);
-    let text = server.state.metrics.render();
+    let text = server.state.hub.metrics.render();
     assert!(
         text.contains("haven_forged_total{channel=\"web\"} 1"),
         "counted on /metrics: {text}"
@@ -444,7 +445,7 @@ async fn pushes_wait_for_a_visitor_away_and_stream_live_to_an_open_page() {
         }
     };
     read_until("first", &mut seen).await;
-    let who = server.state.haven.pseudonym(Channel::Web, &address);
+    let who = server.state.hub.haven.pseudonym(Channel::Web, &address);
     assert!(web.mailboxes.is_listening(&who));
     let live = Reply {
         text: "Are you somewhere safe?".into(),
@@ -474,10 +475,20 @@ async fn exit_quickly_ends_the_session_and_leaves_for_a_neutral_site() {
     v.say("hello").await;
     let who = server
         .state
+        .hub
         .haven
         .pseudonym(Channel::Web, &v.address(&server));
     let now = haven::runtime::now();
-    assert!(server.state.haven.store.load(&who, now).unwrap().is_some());
+    assert!(
+        server
+            .state
+            .hub
+            .haven
+            .store
+            .load(&who, now)
+            .unwrap()
+            .is_some()
+    );
     server
         .state
         .web
@@ -494,7 +505,16 @@ async fn exit_quickly_ends_the_session_and_leaves_for_a_neutral_site() {
         .await
         .unwrap();
     assert_eq!(r.status(), 303);
-    assert!(server.state.haven.store.load(&who, now).unwrap().is_some());
+    assert!(
+        server
+            .state
+            .hub
+            .haven
+            .store
+            .load(&who, now)
+            .unwrap()
+            .is_some()
+    );
 
     let r = v
         .request(reqwest::Method::POST, "/chat/exit")
@@ -510,7 +530,16 @@ async fn exit_quickly_ends_the_session_and_leaves_for_a_neutral_site() {
     );
     let cleared = set_cookie_of(&r).unwrap();
     assert!(cleared.starts_with("haven_web=;") && cleared.contains("Max-Age=0"));
-    assert!(server.state.haven.store.load(&who, now).unwrap().is_none());
+    assert!(
+        server
+            .state
+            .hub
+            .haven
+            .store
+            .load(&who, now)
+            .unwrap()
+            .is_none()
+    );
     assert!(
         server.state.web.mailboxes.is_empty(),
         "waiting texts dropped"

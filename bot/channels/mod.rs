@@ -5,6 +5,11 @@
 //! calls, and the web chat's pages, cookies and event streams, and back. Keeping the wire formats in one place means a change at Twilio or Telegram touches
 //! one module, and the privacy rules (no phone number in logs or errors) are enforced where the
 //! numbers first appear.
+//!
+//! A channel sits on the message path (`crate::messaging`): it gets the `Hub` in its own
+//! handler state, calls `deliver`, builds its own routes and registers an `Outlet`. It never
+//! names the server or the counselor surfaces (tests/structure.rs checks it); the server
+//! composes the channels' routes and background work.
 
 pub mod sms;
 pub mod telegram;

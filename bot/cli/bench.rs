@@ -205,7 +205,7 @@ async fn http_async(
             "/sms/twilio",
             post(|| async { ([(axum::http::header::CONTENT_TYPE, "text/xml")], "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Message>hi</Message></Response>") }),
         )
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(haven::server::BODY_LIMIT))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(haven::messaging::BODY_LIMIT))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, haven::server::REQUEST_TIMEOUT));
     let bare_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let bare = format!("http://{}", bare_listener.local_addr()?);

@@ -3,7 +3,7 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use haven::config::Config;
-use haven::console::accounts::Accounts;
+use haven::counselors::console::accounts::Accounts;
 
 /// Reads a password: twice, without echo, from a terminal; once from a pipe.
 fn read_password() -> anyhow::Result<String> {

@@ -29,8 +29,8 @@ use tokio::sync::broadcast;
 
 use crate::Lang;
 use crate::engine::{Availability, Channel, HandoffState};
+use crate::metrics::Metrics;
 use crate::runtime::Haven;
-use crate::server::metrics::Metrics;
 use crate::store::{GroupFlush, Pseudonym, Sealer};
 pub use config::HandoffConfig;
 use store::{TicketStore, TicketStoreError, Updated};

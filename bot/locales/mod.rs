@@ -14,6 +14,31 @@ use fluent_syntax::ast;
 use crate::Lang;
 use crate::problem::Problem;
 
+/// The web chat's page texts (`channels::web`), which every locale must have: `haven check`
+/// and `Engine::load` enforce it. Listed here, below the engine, so that checking them does
+/// not make the engine depend on a channel.
+pub const WEB_TEXTS: &[&str] = &[
+    "web-title",
+    "web-intro",
+    "web-privacy",
+    "web-log-label",
+    "web-you",
+    "web-haven",
+    "web-message-label",
+    "web-placeholder",
+    "web-send",
+    "web-choices-label",
+    "web-check",
+    "web-exit",
+    "web-skip",
+    "web-send-failed",
+    "web-new-session",
+    "web-stale",
+    "web-empty",
+    "web-too-long",
+    "web-embed-button",
+];
+
 /// Where a message is defined, for problems that point into `.ftl` files.
 #[derive(Clone, Debug)]
 pub struct TextSite {

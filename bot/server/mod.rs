@@ -1,18 +1,13 @@
-//! `haven serve`: one axum server for every channel, `/healthz` and `/metrics`, plus the
-//! background work (SMS outbox, Telegram polling or webhook setup, expiry sweeper, directory
-//! reload).
+//! `haven serve`: composes the channels' and the counselor console's routes into one axum
+//! server with `/healthz` and `/metrics`, and runs the background work (SMS outbox, Telegram
+//! polling or webhook setup, the counselor group, expiry sweeper, directory reload).
 //!
-//! [`app`] builds the whole `Router` from a [`State`] so tests can drive it without sockets
+//! The server is the top of the dependency graph: it builds the message path ([`Hub`]) and
+//! every channel, and nothing imports it but `main` and the tools. [`app`] builds the whole
+//! `Router` from a [`State`] so tests can drive it without sockets
 //! (`tower::ServiceExt::oneshot`) or bind it on 127.0.0.1:0 for real HTTP. [`run`] binds,
 //! starts the background tasks and shuts down gracefully: stop accepting, finish requests in
 //! flight, let the outbox finish its current send, flush sled.
-
-pub mod dedup;
-pub mod error;
-pub mod inbound;
-pub mod metrics;
-pub mod outbound;
-pub mod ratelimit;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,51 +16,44 @@ use axum::Router;
 use axum::extract::State as AxumState;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::get;
 use serde_json::json;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::channels::sms::outbox::{Outbox, Outcome};
-use crate::channels::sms::{PublicBaseUrl, Sender, SmsChannel, TwilioClient};
-use crate::channels::telegram::TelegramChannel;
-use crate::channels::web::WebChat;
+use crate::channels::sms::{PublicBaseUrl, Sender, SmsChannel, SmsState, TwilioClient};
+use crate::channels::telegram::{TelegramChannel, TelegramState};
+use crate::channels::web::{WebChat, WebState};
 use crate::config::Config;
-use crate::console::Console;
-use crate::console::accounts::Accounts;
-use crate::engine::Engine;
+use crate::counselors::console::Console;
+use crate::counselors::console::accounts::Accounts;
+use crate::counselors::telegram_group::TelegramGroup;
+use crate::engine::{Channel, Engine};
 use crate::handoff::{Handoff, HandoffConfig};
+use crate::messaging::{BODY_LIMIT, Dedup, Hub, Outlets, RateLimiter, outbound};
+use crate::metrics::Metrics;
 use crate::referrals::{DirectoryHandle, Referrals};
 use crate::runtime::{Haven, now};
 use crate::store::{GroupFlush, Keys, Sealer, SledStore};
-use dedup::Dedup;
-use metrics::Metrics;
-use ratelimit::RateLimiter;
-
-/// Largest request body any route accepts. Twilio's webhooks are a few kB; Telegram updates
-/// rarely exceed 10 kB.
-pub const BODY_LIMIT: usize = 64 << 10;
 /// Longest a request may take before the client gets 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// How often handoff timers are checked.
 pub const HANDOFF_TICK: Duration = Duration::from_secs(2);
 
-/// Everything a request handler may need. Shared as `Arc<State>`.
+/// The composed server: the message path, the channels and the counselor console. Shared as
+/// `Arc<State>`; each handler gets only its own part (a channel's state, the console).
 pub struct State {
-    pub config: Config,
-    pub haven: Arc<Haven>,
-    pub referrals: Referrals,
-    pub metrics: Arc<Metrics>,
-    pub handoff: Handoff,
-    pub console: Console,
-    pub limiter: RateLimiter,
-    pub dedup: Dedup,
-    pub db: sled::Db,
-    pub sealer: Sealer,
-    pub sms: Option<SmsChannel>,
-    pub telegram: Option<TelegramChannel>,
+    /// The message path every channel and the console share.
+    pub hub: Arc<Hub>,
+    pub console: Arc<Console>,
+    pub sms: Option<Arc<SmsChannel>>,
+    pub telegram: Option<Arc<TelegramChannel>>,
     /// The web chat: session cookies and the visitors' mailboxes (`state.web.push`).
-    pub web: WebChat,
+    pub web: Arc<WebChat>,
+    /// The Telegram counselor group, when Telegram and `HAVEN_COUNSELOR_CHAT_ID` are set.
+    pub group: Option<Arc<TelegramGroup>>,
+    pub db: sled::Db,
 }
 
 pub type AppState = Arc<State>;
@@ -121,7 +109,7 @@ impl State {
         let db = store.db().clone();
         let keys = Keys::from_env_or_file(config.secret.as_deref(), &config.data)?;
         let sealer = Sealer::new(&keys);
-        let web = WebChat::new(&keys, &config);
+        let web = Arc::new(WebChat::new(&keys, &config));
         let haven = Arc::new(Haven::new(
             Arc::new(engine),
             Arc::new(store),
@@ -143,11 +131,6 @@ impl State {
             haven.clone(),
             metrics.clone(),
         )?;
-        let console = Console {
-            accounts: Accounts::new(&config.data),
-            sessions: Default::default(),
-        };
-        handoff.set_present(counselors_present(&config, &console));
         let referrals = Referrals::new(
             DirectoryHandle::open(&config.data)?,
             config.referrals.clone(),
@@ -171,12 +154,12 @@ impl State {
                         message: e.to_string(),
                     })?
                     .with_status_callback(public.signed_url("/sms/twilio/status", None));
-                Some(SmsChannel {
+                Some(Arc::new(SmsChannel {
                     client,
                     auth_token: t.auth_token.clone(),
                     public,
                     outbox: Outbox::open(&db, sealer.clone(), durable.clone())?,
-                })
+                }))
             }
         };
         let telegram = config
@@ -184,6 +167,7 @@ impl State {
             .as_ref()
             .map(TelegramChannel::new)
             .transpose()
+            .map(|t| t.map(Arc::new))
             .map_err(|e| ServerError::Config {
                 key: e.variable(),
                 message: e.to_string(),
@@ -191,21 +175,71 @@ impl State {
         if telegram.is_some() {
             crate::channels::telegram::describe_metrics(&metrics);
         }
-        Ok(State {
+        let mut outlets = Outlets::default();
+        if let Some(sms) = &sms {
+            outlets.add(Channel::Sms, sms.clone());
+        }
+        if let Some(tg) = &telegram {
+            outlets.add(Channel::Telegram, tg.clone());
+        }
+        outlets.add(Channel::Web, web.clone());
+        let hub = Arc::new(Hub {
             limiter: RateLimiter::new(config.rate_limit_per_minute),
             dedup: Dedup::new(&db)?,
             metrics,
             handoff,
-            console,
             config,
             haven,
             referrals,
+            outlets,
+        });
+        let console = Arc::new(Console {
+            hub: hub.clone(),
+            accounts: Accounts::new(&hub.config.data),
+            sessions: Default::default(),
+        });
+        hub.handoff
+            .set_present(counselors_present(&hub.config, &console));
+        let group = match (&telegram, hub.config.counselor_chat_id) {
+            (Some(tg), Some(chat)) => {
+                Some(Arc::new(TelegramGroup::new(hub.clone(), tg.clone(), chat)))
+            }
+            _ => None,
+        };
+        Ok(State {
+            hub,
+            console,
+            group,
             db,
-            sealer,
             sms,
             telegram,
             web,
         })
+    }
+
+    fn sms_state(&self) -> SmsState {
+        SmsState {
+            hub: self.hub.clone(),
+            sms: self.sms.clone(),
+        }
+    }
+
+    fn telegram_state(&self) -> Option<TelegramState> {
+        self.telegram.as_ref().map(|tg| TelegramState {
+            hub: self.hub.clone(),
+            tg: tg.clone(),
+            group: self
+                .group
+                .clone()
+                .map(|g| g as Arc<dyn crate::channels::telegram::group::CounselorGroup>),
+        })
+    }
+
+    fn web_state(&self) -> WebState {
+        WebState {
+            hub: self.hub.clone(),
+            web: self.web.clone(),
+        }
     }
 }
 
@@ -214,35 +248,30 @@ fn counselors_present(config: &Config, console: &Console) -> bool {
     config.counselor_chat_id.is_some() || console.accounts.names().is_ok_and(|n| !n.is_empty())
 }
 
-/// The whole HTTP surface.
+/// The whole HTTP surface: each part brings its own routes and state; the server adds
+/// `/healthz` and `/metrics` and the limits.
 pub fn app(state: AppState) -> Router {
-    let mut router = Router::new()
-        .merge(crate::console::routes())
+    let own = Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
-        .route("/sms/twilio", post(crate::channels::sms::webhook::inbound))
-        .route(
-            "/sms/twilio/status",
-            post(crate::channels::sms::webhook::status),
-        );
-    // Telegram's webhook route exists only in webhook mode; its path is checked to lie under
-    // /telegram, so it cannot overlap another route.
-    if let Some(hook) = state.telegram.as_ref().and_then(|t| t.webhook()) {
-        router = router.route(
-            &hook.path,
-            post(crate::channels::telegram::webhook::inbound),
-        );
+        .with_state(state.clone());
+    let mut router = Router::new()
+        .merge(crate::counselors::console::routes(state.console.clone()))
+        .merge(own)
+        .merge(crate::channels::sms::routes(state.sms_state()));
+    // Telegram's webhook route exists only in webhook mode.
+    if let Some(tg) = state.telegram_state() {
+        router = router.merge(crate::channels::telegram::routes(tg));
     }
     router
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         // Merged after the body limit: the web chat applies the same limit itself, reading past
         // it so that a browser gets its readable "too long" page (see channels::web).
-        .merge(crate::channels::web::routes())
+        .merge(crate::channels::web::routes(state.web_state()))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
-        .with_state(state)
 }
 
 async fn healthz(AxumState(state): AxumState<AppState>) -> impl IntoResponse {
@@ -253,7 +282,7 @@ async fn healthz(AxumState(state): AxumState<AppState>) -> impl IntoResponse {
             "telegram": state.telegram.is_some(),
             "web": true,
         },
-        "directory_services": state.referrals.handle().current().len(),
+        "directory_services": state.hub.referrals.handle().current().len(),
     });
     axum::Json(body)
 }
@@ -261,18 +290,19 @@ async fn healthz(AxumState(state): AxumState<AppState>) -> impl IntoResponse {
 async fn metrics_text(AxumState(state): AxumState<AppState>) -> impl IntoResponse {
     if let Some(sms) = &state.sms {
         state
+            .hub
             .metrics
             .set("haven_outbox_depth", &[], sms.outbox.depth() as f64);
     }
-    if let Ok(n) = state.haven.store.session_count() {
-        state.metrics.set("haven_sessions", &[], n as f64);
+    if let Ok(n) = state.hub.haven.store.session_count() {
+        state.hub.metrics.set("haven_sessions", &[], n as f64);
     }
-    if let Err(e) = state.handoff.update_gauges() {
+    if let Err(e) = state.hub.handoff.update_gauges() {
         tracing::error!(error = %e, "ticket gauges");
     }
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(),
+        state.hub.metrics.render(),
     )
 }
 
@@ -289,19 +319,20 @@ pub fn spawn_background(
         tasks.push(tokio::spawn(async move {
             loop {
                 let now = now();
-                match state.haven.store.purge_expired(now) {
+                match state.hub.haven.store.purge_expired(now) {
                     Ok(n) if n > 0 => tracing::info!(purged = n, "expired sessions purged"),
                     Ok(_) => {}
                     Err(e) => tracing::error!(error = %e, "purging sessions failed"),
                 }
-                state.dedup.sweep(now).ok();
-                state.limiter.sweep(now);
+                state.hub.dedup.sweep(now).ok();
+                state.hub.limiter.sweep(now);
                 // `haven counselor add` may have run since: counselors may now exist.
                 state
+                    .hub
                     .handoff
-                    .set_present(counselors_present(&state.config, &state.console));
+                    .set_present(counselors_present(&state.hub.config, &state.console));
                 state.web.mailboxes.sweep(now, |who| {
-                    matches!(state.haven.store.load(who, now), Ok(Some(_)))
+                    matches!(state.hub.haven.store.load(who, now), Ok(Some(_)))
                 });
                 tokio::select! {
                     _ = tokio::time::sleep(Duration::from_secs(60)) => {}
@@ -320,7 +351,7 @@ pub fn spawn_background(
                     _ = tokio::time::sleep(Duration::from_millis(500)) => false,
                     _ = stop.changed() => true,
                 };
-                if let Err(e) = state.dedup.persist() {
+                if let Err(e) = state.hub.dedup.persist() {
                     tracing::error!(error = %e, "delivery ids not persisted");
                 }
                 if stopping {
@@ -335,10 +366,10 @@ pub fn spawn_background(
         let mut stop = stop.clone();
         tasks.push(tokio::spawn(async move {
             loop {
-                match state.handoff.tick(now()) {
+                match state.hub.handoff.tick(now()) {
                     Ok(outgoing) => {
                         for o in outgoing {
-                            if let Err(e) = outbound::send(&state, o).await {
+                            if let Err(e) = outbound::send(&state.hub, o).await {
                                 tracing::error!(error = %e, "handoff notice not sent");
                             }
                         }
@@ -358,8 +389,8 @@ pub fn spawn_background(
         let mut stop = stop.clone();
         tasks.push(tokio::spawn(async move {
             loop {
-                match state.referrals.handle().reload_if_changed() {
-                    Ok(true) => tracing::info!(services = state.referrals.handle().current().len(), "directory reloaded"),
+                match state.hub.referrals.handle().reload_if_changed() {
+                    Ok(true) => tracing::info!(services = state.hub.referrals.handle().current().len(), "directory reloaded"),
                     Ok(false) => {}
                     Err(e) => tracing::error!(error = %e, "new directory file is broken; the old one stays in use"),
                 }
@@ -370,25 +401,23 @@ pub fn spawn_background(
             }
         }));
     }
-    // Telegram: long polling, or registering the webhook. Either waits for updates in flight
-    // after the stop signal.
-    if state.telegram.is_some() && state.config.counselor_chat_id.is_some() {
-        tasks.push(tokio::spawn(crate::channels::telegram::desk::run(
-            state.clone(),
+    // The Telegram counselor group: handoff events posted there.
+    if let Some(group) = &state.group {
+        tasks.push(tokio::spawn(crate::counselors::telegram_group::run(
+            group.clone(),
             stop.clone(),
         )));
     }
-    if let Some(tg) = &state.telegram {
-        let task = if tg.webhook().is_some() {
+    // Telegram: long polling, or registering the webhook. Either waits for updates in flight
+    // after the stop signal.
+    if let Some(tg) = state.telegram_state() {
+        let task = if tg.tg.webhook().is_some() {
             tokio::spawn(crate::channels::telegram::webhook::register(
-                state.clone(),
+                tg,
                 stop.clone(),
             ))
         } else {
-            tokio::spawn(crate::channels::telegram::polling::run(
-                state.clone(),
-                stop.clone(),
-            ))
+            tokio::spawn(crate::channels::telegram::polling::run(tg, stop.clone()))
         };
         tasks.push(task);
     }
@@ -402,7 +431,7 @@ pub fn spawn_background(
             loop {
                 let wait = match sms
                     .outbox
-                    .run_once(&sms.client, state.haven.store.as_ref())
+                    .run_once(&sms.client, state.hub.haven.store.as_ref())
                     .await
                 {
                     Ok((outcomes, wait)) => {
@@ -432,16 +461,18 @@ fn record_outbox(state: &State, outcomes: &[Outcome]) {
     for o in outcomes {
         match o {
             Outcome::Sent => state
+                .hub
                 .metrics
                 .inc("haven_messages_out_total", &[("channel", "sms")]),
             Outcome::Retry => state
+                .hub
                 .metrics
                 .inc("haven_send_retries_total", &[("channel", "sms")]),
-            Outcome::Failed(reason) => state.metrics.inc(
+            Outcome::Failed(reason) => state.hub.metrics.inc(
                 "haven_sends_failed_total",
                 &[("channel", "sms"), ("reason", reason)],
             ),
-            Outcome::OptedOut => state.metrics.inc(
+            Outcome::OptedOut => state.hub.metrics.inc(
                 "haven_sends_failed_total",
                 &[("channel", "sms"), ("reason", "carrier-opt-out")],
             ),
@@ -449,6 +480,7 @@ fn record_outbox(state: &State, outcomes: &[Outcome]) {
     }
     if let Some(sms) = &state.sms {
         state
+            .hub
             .metrics
             .set("haven_outbox_depth", &[], sms.outbox.depth() as f64);
     }
@@ -476,7 +508,7 @@ pub async fn run(
             Some(false) => "on, long polling",
             Some(true) => "on, webhook",
         },
-        state.config.data.display(),
+        state.hub.config.data.display(),
     );
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let tasks = spawn_background(&state, stop_rx);
@@ -493,7 +525,7 @@ pub async fn run(
     for t in tasks {
         let _ = tokio::time::timeout(Duration::from_secs(15), t).await;
     }
-    state.haven.store.flush()?;
+    state.hub.haven.store.flush()?;
     crate::store::flush_blocking(&state.db).await?;
     println!("haven serve: stopped cleanly");
     Ok(())

@@ -81,7 +81,7 @@ impl TestServer {
             for t in tasks {
                 let _ = tokio::time::timeout(Duration::from_secs(10), t).await;
             }
-            st.haven.store.flush().expect("flush");
+            st.hub.haven.store.flush().expect("flush");
             st.db.flush_async().await.expect("flush");
         });
         TestServer {

@@ -54,4 +54,4 @@ pub use inbound::{
     ERROR_CARRIER_OPT_OUT, FormError, InboundSms, MessageStatus, PhoneNumber, StatusCallback,
 };
 pub use signature::{PublicBaseUrl, PublicUrlError, SignatureError};
-pub use webhook::SmsChannel;
+pub use webhook::{SmsChannel, SmsState, routes};

@@ -1,19 +1,22 @@
 //! The HTTP side of SMS: `POST /sms/twilio` (inbound messages) and `POST /sms/twilio/status`
-//! (delivery status), both signed by Twilio and checked before anything else happens.
+//! (delivery status), both signed by Twilio and checked before anything else happens; and
+//! SMS as an [`Outlet`] for messages to a person later (through the outbox).
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State as AxumState;
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::post;
 
 use super::{InboundSms, PublicBaseUrl, StatusCallback, TwilioClient, signature, twiml};
 use crate::engine::{Channel, Content};
+use crate::messaging::{AppError, Hub, Outlet, SendFailure, Sending, Sent, deliver};
 use crate::runtime::now;
-use crate::server::AppState;
-use crate::server::error::AppError;
-use crate::server::inbound::deliver;
+use crate::store::Pseudonym;
 use crate::text::split_for_sms;
 
 use super::outbox::Outbox;
@@ -30,6 +33,48 @@ pub struct SmsChannel {
     pub outbox: Outbox,
 }
 
+impl Outlet for SmsChannel {
+    /// Queues the texts in the outbox, cut to SMS size, to go out at once.
+    fn send<'a>(
+        &'a self,
+        who: &'a Pseudonym,
+        address: &'a str,
+        texts: &'a [String],
+    ) -> Sending<'a> {
+        Box::pin(async move {
+            let parts: Vec<String> = texts
+                .iter()
+                .flat_map(|t| split_for_sms(t, MAX_SEGMENTS_PER_MESSAGE))
+                .collect();
+            self.outbox
+                .enqueue(who, address, &parts, Duration::ZERO)
+                .await
+                .map_err(|e| SendFailure::Internal(e.to_string()))?;
+            Ok(Sent::Queued)
+        })
+    }
+
+    fn forget(&self, who: &Pseudonym) -> Result<(), String> {
+        self.outbox.forget(who).map(drop).map_err(|e| e.to_string())
+    }
+}
+
+/// What the SMS routes share: the message path, and SMS itself when it is configured. The
+/// routes exist either way, so a webhook to a server without SMS is refused as forged.
+#[derive(Clone)]
+pub struct SmsState {
+    pub hub: Arc<Hub>,
+    pub sms: Option<Arc<SmsChannel>>,
+}
+
+/// `POST /sms/twilio` and `POST /sms/twilio/status`, merged by the server under its body limit.
+pub fn routes(state: SmsState) -> Router {
+    Router::new()
+        .route("/sms/twilio", post(inbound))
+        .route("/sms/twilio/status", post(status))
+        .with_state(state)
+}
+
 fn forbidden() -> Response {
     (StatusCode::FORBIDDEN, "forbidden\n").into_response()
 }
@@ -43,13 +88,14 @@ fn xml(body: String) -> Response {
 /// goes straight back to axum; boxing it would only add an allocation on the forged path.
 #[allow(clippy::result_large_err)]
 fn verified<'a>(
-    state: &'a AppState,
+    state: &'a SmsState,
     uri: &Uri,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<&'a SmsChannel, Response> {
     signed(state, uri, headers, body).ok_or_else(|| {
         state
+            .hub
             .metrics
             .inc("haven_forged_total", &[("channel", "sms")]);
         forbidden()
@@ -57,12 +103,12 @@ fn verified<'a>(
 }
 
 fn signed<'a>(
-    state: &'a AppState,
+    state: &'a SmsState,
     uri: &Uri,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Option<&'a SmsChannel> {
-    let sms = state.sms.as_ref()?;
+    let sms = state.sms.as_deref()?;
     let url = sms.public.signed_url(uri.path(), uri.query());
     let header = headers
         .get("x-twilio-signature")
@@ -73,7 +119,7 @@ fn signed<'a>(
 
 /// `POST /sms/twilio`.
 pub async fn inbound(
-    AxumState(state): AxumState<AppState>,
+    AxumState(state): AxumState<SmsState>,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
@@ -88,8 +134,9 @@ pub async fn inbound(
         return Ok(forbidden());
     }
     let delivery = format!("sms:{}", msg.message_sid);
-    if !state.dedup.claim(&delivery, now())? {
+    if !state.hub.dedup.claim(&delivery, now())? {
         state
+            .hub
             .metrics
             .inc("haven_duplicates_total", &[("channel", "sms")]);
         return Ok(xml(twiml::empty()));
@@ -97,18 +144,18 @@ pub async fn inbound(
     let result = answer(&state, sms, &msg).await;
     if result.is_err() {
         // Let Twilio's retry be handled rather than dropped as a duplicate.
-        state.dedup.release(&delivery).ok();
+        state.hub.dedup.release(&delivery).ok();
     }
     result
 }
 
 async fn answer(
-    state: &AppState,
+    state: &SmsState,
     sms: &SmsChannel,
     msg: &InboundSms,
 ) -> Result<Response, AppError> {
     let delivered = deliver(
-        state,
+        &state.hub,
         Channel::Sms,
         msg.from.as_str(),
         Content::Text(&msg.body),
@@ -133,11 +180,13 @@ async fn answer(
             .await
             .map_err(AppError::internal)?;
         state
+            .hub
             .metrics
             .set("haven_outbox_depth", &[], sms.outbox.depth() as f64);
     }
     if first.is_some() {
         state
+            .hub
             .metrics
             .inc("haven_messages_out_total", &[("channel", "sms")]);
     }
@@ -147,7 +196,7 @@ async fn answer(
 /// `POST /sms/twilio/status`: delivery failures are counted; 21610 means the person opted out
 /// at the carrier, which haven treats as STOP.
 pub async fn status(
-    AxumState(state): AxumState<AppState>,
+    AxumState(state): AxumState<SmsState>,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
@@ -159,9 +208,9 @@ pub async fn status(
     let cb = StatusCallback::parse(&body)
         .map_err(|e| AppError::BadRequest(StatusCode::BAD_REQUEST, e.to_string()))?;
     if cb.is_carrier_opt_out() {
-        let who = state.haven.pseudonym(Channel::Sms, cb.to.as_str());
-        state.haven.store.delete(&who)?;
-        state.haven.store.set_opted_out(&who, true, now())?;
+        let who = state.hub.haven.pseudonym(Channel::Sms, cb.to.as_str());
+        state.hub.haven.store.delete(&who)?;
+        state.hub.haven.store.set_opted_out(&who, true, now())?;
         sms.outbox.forget(&who).map_err(AppError::internal)?;
         tracing::info!(who = %who, "carrier opt-out (21610): treated as STOP");
     }
@@ -170,7 +219,7 @@ pub async fn status(
             .error_code
             .map(|c| c.to_string())
             .unwrap_or_else(|| "none".into());
-        state.metrics.inc(
+        state.hub.metrics.inc(
             "haven_sends_failed_total",
             &[
                 ("channel", "sms"),

@@ -18,12 +18,10 @@ use tokio::sync::{Notify, oneshot};
 
 use super::render::{Keyboards, Markup, render};
 use super::update::{Event, Input, classify};
-use super::{TelegramChannel, TelegramError};
+use super::{TelegramChannel, TelegramError, TelegramState};
 use crate::engine::{Channel, Content};
+use crate::messaging::{AppError, Delivered, deliver};
 use crate::runtime::now;
-use crate::server::AppState;
-use crate::server::error::AppError;
-use crate::server::inbound::{Delivered, deliver};
 use crate::store::Pseudonym;
 
 /// The text key of the "share location" button's label.
@@ -51,13 +49,12 @@ impl Pending {
 }
 
 /// Takes one update from Telegram. Fails only if the delivery id cannot be recorded.
-pub fn dispatch(state: &AppState, update: Update) -> Result<Dispatched, AppError> {
-    let Some(tg) = state.telegram.as_ref() else {
-        return Err(AppError::internal("the Telegram channel is off"));
-    };
+pub fn dispatch(state: &TelegramState, update: Update) -> Result<Dispatched, AppError> {
+    let tg = &state.tg;
     let delivery = format!("tg:{}", update.id.0);
-    if !state.dedup.claim(&delivery, now())? {
+    if !state.hub.dedup.claim(&delivery, now())? {
         state
+            .hub
             .metrics
             .inc("haven_duplicates_total", &[("channel", "telegram")]);
         return Ok(Dispatched::Duplicate);
@@ -68,15 +65,17 @@ pub fn dispatch(state: &AppState, update: Update) -> Result<Dispatched, AppError
     };
     // The counselor chat is not a conversation: its messages are commands and replies to tickets.
     if let teloxide::types::UpdateKind::Message(m) = &update.kind
-        && super::desk::is_desk_message(state, m)
+        && let Some(group) = state.group.as_ref().filter(|g| g.chat_id() == m.chat.id.0)
     {
         claim.keep();
         let (done, pending) = oneshot::channel();
-        let (state, m) = (state.clone(), m.clone());
+        let (group, m) = (group.clone(), super::group::read(m));
         let working = tg.in_flight.start();
         tokio::spawn(async move {
             let _working = working;
-            super::desk::handle(&state, &m).await;
+            if let Some(m) = m {
+                group.handle(m).await;
+            }
             let _ = done.send(Ok(()));
         });
         return Ok(Dispatched::Accepted(Pending(pending)));
@@ -85,7 +84,7 @@ pub fn dispatch(state: &AppState, update: Update) -> Result<Dispatched, AppError
     drop(update);
     if let Event::Ignored(reason) = event {
         claim.keep();
-        state.metrics.inc(
+        state.hub.metrics.inc(
             "haven_telegram_ignored_total",
             &[("channel", "telegram"), ("reason", reason)],
         );
@@ -105,22 +104,21 @@ pub fn dispatch(state: &AppState, update: Update) -> Result<Dispatched, AppError
     Ok(Dispatched::Accepted(Pending(pending)))
 }
 
-fn pseudonym(state: &AppState, chat_id: i64) -> Pseudonym {
+fn pseudonym(state: &TelegramState, chat_id: i64) -> Pseudonym {
     state
+        .hub
         .haven
         .pseudonym(Channel::Telegram, &chat_id.to_string())
 }
 
 async fn handle(
-    state: &AppState,
+    state: &TelegramState,
     event: Event,
     turn: Option<Turn>,
     claim: Claim,
     done: oneshot::Sender<Result<(), AppError>>,
 ) {
-    let Some(tg) = state.telegram.as_ref() else {
-        return;
-    };
+    let tg = &state.tg;
     // The button stops spinning at once, whatever happens next.
     if let Event::Button { query_id, .. } | Event::StaleButton { query_id } = &event
         && let Err(e) = tg.client.answer_callback(query_id).await
@@ -138,7 +136,7 @@ async fn handle(
 }
 
 async fn run(
-    state: &AppState,
+    state: &TelegramState,
     tg: &TelegramChannel,
     event: Event,
     claim: Claim,
@@ -177,7 +175,7 @@ async fn run(
         // A sticker or a voice note: the engine answers an empty text with its short menu.
         Input::Other => Content::Text(""),
     };
-    let delivered = match deliver(state, Channel::Telegram, &address, content).await {
+    let delivered = match deliver(&state.hub, Channel::Telegram, &address, content).await {
         Ok(d) => d,
         Err(e) => {
             // The claim is released when it drops, so a retry of this update is handled.
@@ -192,11 +190,12 @@ async fn run(
 }
 
 /// Sends the engine's replies, with the keyboards Telegram adds.
-async fn reply(state: &AppState, tg: &TelegramChannel, chat_id: i64, d: Delivered) {
+async fn reply(state: &TelegramState, tg: &TelegramChannel, chat_id: i64, d: Delivered) {
     let who = d.who;
     let had_keyboard = tg.keyboards.take(&who);
     let share_location = d.awaits_location.then(|| {
         state
+            .hub
             .haven
             .engine
             .texts
@@ -214,11 +213,12 @@ async fn reply(state: &AppState, tg: &TelegramChannel, chat_id: i64, d: Delivere
     let report = tg.send_outgoing(chat_id, &messages).await;
     for _ in 0..report.sent {
         state
+            .hub
             .metrics
             .inc("haven_messages_out_total", &[("channel", "telegram")]);
     }
     if let Some(e) = report.error {
-        state.metrics.inc(
+        state.hub.metrics.inc(
             "haven_sends_failed_total",
             &[("channel", "telegram"), ("reason", e.reason())],
         );
@@ -238,16 +238,16 @@ async fn reply(state: &AppState, tg: &TelegramChannel, chat_id: i64, d: Delivere
 
 /// Ends the session of someone who blocked the bot: nothing can reach them any more, and
 /// PRODUCT.md wants as little kept as possible.
-fn forget(state: &AppState, tg: &TelegramChannel, who: &Pseudonym) -> Result<(), AppError> {
+fn forget(state: &TelegramState, tg: &TelegramChannel, who: &Pseudonym) -> Result<(), AppError> {
     tg.keyboards.take(who);
-    state.haven.store.delete(who)?;
+    state.hub.haven.store.delete(who)?;
     Ok(())
 }
 
 /// A claimed delivery id, released when dropped unless kept: if handling fails (or the task
 /// is cancelled), a retry of the same update is handled rather than dropped as a duplicate.
 struct Claim {
-    state: AppState,
+    state: TelegramState,
     delivery: Option<String>,
 }
 
@@ -260,7 +260,7 @@ impl Claim {
 impl Drop for Claim {
     fn drop(&mut self) {
         if let Some(delivery) = self.delivery.take() {
-            self.state.dedup.release(&delivery).ok();
+            self.state.hub.dedup.release(&delivery).ok();
         }
     }
 }

@@ -8,7 +8,7 @@
 //! 2. [`handler::dispatch`] claims its `update_id` (a repeat is dropped), and
 //!    [`update::classify`] says what it means: a message, a button press, the person blocking
 //!    the bot, or nothing (groups and channels get no answer).
-//! 3. The message goes to the engine through `server::inbound::deliver`, with the chat id as
+//! 3. The message goes to the engine through `messaging::deliver`, with the chat id as
 //!    the address (it becomes a pseudonym there and is never logged).
 //! 4. [`render::render`] turns the replies into `sendMessage`s: texts cut to 4096 characters,
 //!    choices as inline buttons whose callback data is the choice number, and a reply keyboard
@@ -20,7 +20,7 @@
 //! token (which is in every request URL) or an answer's raw text.
 
 pub mod client;
-pub mod desk;
+pub mod group;
 pub mod handler;
 pub mod polling;
 pub mod render;
@@ -34,19 +34,46 @@ use subtle::ConstantTimeEq;
 pub use client::{SetupError, TelegramError};
 pub use render::{MAX_TEXT_UNITS, Markup, Outgoing};
 
+use axum::Router;
+use axum::routing::post;
+
 use crate::config::TelegramConfig;
 use crate::engine::Reply;
-use crate::server::metrics::Metrics;
+use crate::messaging::{Hub, Outlet, SendFailure, Sending, Sent};
+use crate::metrics::Metrics;
+use crate::store::Pseudonym;
 use client::Client;
 use handler::{InFlight, Lanes, ShownKeyboards};
 
-/// Everything Telegram needs at run time. Held in `server::State`.
+/// Everything Telegram needs at run time. Built by the server; registered with the message path
+/// as the Telegram [`Outlet`].
 pub struct TelegramChannel {
     pub(crate) client: Client,
     webhook: Option<Webhook>,
     pub(crate) lanes: Arc<Lanes>,
     pub(crate) in_flight: Arc<InFlight>,
     pub(crate) keyboards: ShownKeyboards,
+}
+
+/// What Telegram's handlers and background tasks share: the message path, the channel, and
+/// the counselor group when one is configured.
+#[derive(Clone)]
+pub struct TelegramState {
+    pub hub: Arc<Hub>,
+    pub tg: Arc<TelegramChannel>,
+    /// Handed over by the server: what the counselor group's messages go to.
+    pub group: Option<Arc<dyn group::CounselorGroup>>,
+}
+
+/// The webhook route, in webhook mode only (none while long polling). Its path is checked to
+/// lie under `/telegram`, so it cannot overlap another route.
+pub fn routes(state: TelegramState) -> Router {
+    match state.tg.webhook() {
+        Some(hook) => Router::new()
+            .route(&hook.path, post(webhook::inbound))
+            .with_state(state),
+        None => Router::new(),
+    }
 }
 
 /// Webhook mode: where Telegram posts, and the secret it sends along.
@@ -149,6 +176,25 @@ impl TelegramChannel {
     /// Resolves when no update is being handled (for shutdown).
     pub async fn drained(&self) {
         self.in_flight.idle().await;
+    }
+}
+
+impl Outlet for TelegramChannel {
+    /// Sends the texts now; a person who blocked the bot is [`SendFailure::Unreachable`].
+    fn send<'a>(
+        &'a self,
+        _who: &'a Pseudonym,
+        address: &'a str,
+        texts: &'a [String],
+    ) -> Sending<'a> {
+        Box::pin(async move {
+            let replies: Vec<Reply> = texts.iter().map(Reply::text).collect();
+            match self.send_to_address(address, &replies).await {
+                Ok(()) => Ok(Sent::Delivered(replies.len() as u64)),
+                Err(TelegramError::Blocked) => Err(SendFailure::Unreachable),
+                Err(e) => Err(SendFailure::Refused(e.reason())),
+            }
+        })
     }
 }
 

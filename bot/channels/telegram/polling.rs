@@ -12,17 +12,15 @@ use std::time::Duration;
 use teloxide::types::UpdateId;
 
 use super::TelegramError;
+use super::TelegramState;
 use super::handler;
-use crate::server::AppState;
 
 /// The longest pause between failed polls.
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
 
 /// Polls until `stop` turns true, then waits for updates in flight to finish.
-pub async fn run(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
-    let Some(tg) = state.telegram.as_ref() else {
-        return;
-    };
+pub async fn run(state: TelegramState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let tg = &state.tg;
     let mut offset: Option<i32> = None;
     let mut backoff = Duration::ZERO;
     // `getUpdates` is refused while a webhook is set (from an earlier webhook deployment).

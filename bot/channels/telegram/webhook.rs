@@ -15,9 +15,9 @@ use axum::response::{IntoResponse, Response};
 use teloxide::types::{Update, UpdateKind};
 
 use super::SetupError;
+use super::TelegramState;
 use super::handler::{Dispatched, dispatch};
-use crate::server::AppState;
-use crate::server::error::AppError;
+use crate::messaging::AppError;
 
 /// The header Telegram puts the webhook secret in.
 pub const SECRET_HEADER: &str = "x-telegram-bot-api-secret-token";
@@ -55,22 +55,24 @@ pub fn route_path(url: &url::Url) -> Result<String, SetupError> {
 
 /// `POST {webhook path}`.
 pub async fn inbound(
-    AxumState(state): AxumState<AppState>,
+    AxumState(state): AxumState<TelegramState>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let Some(hook) = state.telegram.as_ref().and_then(|t| t.webhook()) else {
+    let Some(hook) = state.tg.webhook() else {
         return Ok(StatusCode::NOT_FOUND.into_response());
     };
     let secret = headers.get(SECRET_HEADER).map(|v| v.as_bytes());
     if !hook.secret_matches(secret) {
         state
+            .hub
             .metrics
             .inc("haven_forged_total", &[("channel", "telegram")]);
         return Ok((StatusCode::FORBIDDEN, "forbidden\n").into_response());
     }
     let update = parse_update(&body).map_err(|reason| {
         state
+            .hub
             .metrics
             .inc("haven_malformed_total", &[("channel", "telegram")]);
         AppError::BadRequest(StatusCode::BAD_REQUEST, reason)
@@ -109,10 +111,8 @@ pub fn parse_update(body: &[u8]) -> Result<Update, String> {
 
 /// Calls `setWebhook` until Telegram accepts it (the network may be down at boot), then waits
 /// for the stop signal and for updates in flight.
-pub async fn register(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
-    let Some(tg) = state.telegram.as_ref() else {
-        return;
-    };
+pub async fn register(state: TelegramState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let tg = &state.tg;
     let Some(hook) = tg.webhook() else {
         return;
     };

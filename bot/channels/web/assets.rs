@@ -5,8 +5,8 @@ use axum::extract::State as AxumState;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
+use super::WebState;
 use crate::Lang;
-use crate::server::AppState;
 
 pub const CHAT_JS: &str = include_str!("static/chat.js");
 pub const CHAT_CSS: &str = include_str!("static/chat.css");
@@ -54,10 +54,10 @@ pub fn embed_script(texts: &crate::locales::Texts) -> String {
 }
 
 /// `GET /embed.js`: loaded by operators' sites, so it may be fetched from any origin.
-pub async fn embed_js(AxumState(state): AxumState<AppState>) -> Response {
+pub async fn embed_js(AxumState(state): AxumState<WebState>) -> Response {
     let mut resp = asset(
         "text/javascript; charset=utf-8",
-        embed_script(&state.haven.engine.texts),
+        embed_script(&state.hub.haven.engine.texts),
     );
     resp.headers_mut().insert(
         "cross-origin-resource-policy",

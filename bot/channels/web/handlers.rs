@@ -18,16 +18,15 @@ use futures_util::StreamExt;
 use serde::Serialize;
 use tokio::sync::broadcast::error::RecvError;
 
+use super::WebState;
 use super::history::{Entry, History};
 use super::page::{self, UI, View};
 use super::session::{CookieState, WebSession};
 use super::{MAX_MESSAGE_CHARS, WebChat};
 use crate::Lang;
 use crate::engine::{Channel, Content, Reply};
+use crate::messaging::{AppError, BODY_LIMIT, deliver};
 use crate::runtime::now;
-use crate::server::State;
-use crate::server::inbound::deliver;
-use crate::server::{AppState, BODY_LIMIT, error::AppError};
 use crate::store::Pseudonym;
 
 /// The fields a chat form may post. Anything else is ignored.
@@ -176,27 +175,32 @@ fn accept_lang(headers: &HeaderMap) -> Lang {
     best.map(|(_, l)| l).unwrap_or_default()
 }
 
-fn who(state: &State, session: &WebSession) -> Pseudonym {
-    state.haven.pseudonym(Channel::Web, &session.id)
+fn who(state: &WebState, session: &WebSession) -> Pseudonym {
+    state.hub.haven.pseudonym(Channel::Web, &session.id)
 }
 
 /// The stored session's language, else the browser's.
-fn lang_for(state: &State, who: &Pseudonym, headers: &HeaderMap, now: i64) -> Lang {
-    match state.haven.store.load(who, now) {
+fn lang_for(state: &WebState, who: &Pseudonym, headers: &HeaderMap, now: i64) -> Lang {
+    match state.hub.haven.store.load(who, now) {
         Ok(Some(l)) => l.session.lang,
         _ => accept_lang(headers),
     }
 }
 
-fn text(state: &State, lang: Lang, id: &str) -> String {
-    state.haven.engine.texts.render(lang, id, &[])
+fn text(state: &WebState, lang: Lang, id: &str) -> String {
+    state.hub.haven.engine.texts.render(lang, id, &[])
 }
 
 /// A note's text; the too-long note names the limit.
-fn note_text(state: &State, lang: Lang, id: &str) -> String {
+fn note_text(state: &WebState, lang: Lang, id: &str) -> String {
     if id == "web-too-long" {
         let max = MAX_MESSAGE_CHARS.to_string();
-        state.haven.engine.texts.render(lang, id, &[("max", &max)])
+        state
+            .hub
+            .haven
+            .engine
+            .texts
+            .render(lang, id, &[("max", &max)])
     } else {
         text(state, lang, id)
     }
@@ -245,7 +249,7 @@ struct Visit {
     ended: bool,
 }
 
-fn visit(state: &State, cookie: CookieState, now: i64) -> Result<Visit, AppError> {
+fn visit(state: &WebState, cookie: CookieState, now: i64) -> Result<Visit, AppError> {
     let web = &state.web;
     match cookie {
         CookieState::Valid(session) => Ok(Visit {
@@ -256,6 +260,7 @@ fn visit(state: &State, cookie: CookieState, now: i64) -> Result<Visit, AppError
         other => {
             if other == CookieState::Forged {
                 state
+                    .hub
                     .metrics
                     .inc("haven_forged_total", &[("channel", "web")]);
             }
@@ -281,7 +286,7 @@ struct PageParts<'a> {
 }
 
 fn render_page(
-    state: &State,
+    state: &WebState,
     status: StatusCode,
     p: PageParts,
     cookie: Option<String>,
@@ -289,7 +294,7 @@ fn render_page(
     let csrf = state.web.sessions.csrf(&p.session.id);
     let markup = page::render(&View {
         lang: p.lang,
-        texts: &state.haven.engine.texts,
+        texts: &state.hub.haven.engine.texts,
         csrf: &csrf,
         notes: &p.notes,
         history: p.history,
@@ -317,7 +322,7 @@ struct ChatJson {
     error: Option<String>,
 }
 
-fn ui(state: &State, lang: Lang) -> BTreeMap<&'static str, String> {
+fn ui(state: &WebState, lang: Lang) -> BTreeMap<&'static str, String> {
     UI.iter()
         .map(|(k, id)| (*k, text(state, lang, id)))
         .collect()
@@ -325,7 +330,7 @@ fn ui(state: &State, lang: Lang) -> BTreeMap<&'static str, String> {
 
 #[allow(clippy::too_many_arguments)]
 fn render_json(
-    state: &State,
+    state: &WebState,
     status: StatusCode,
     lang: Lang,
     session: &WebSession,
@@ -349,7 +354,7 @@ fn render_json(
 }
 
 /// `GET /`: the chat page. What was pushed while the visitor was away is shown (and dropped).
-pub async fn page(AxumState(state): AxumState<AppState>, headers: HeaderMap) -> Response {
+pub async fn page(AxumState(state): AxumState<WebState>, headers: HeaderMap) -> Response {
     let now = now();
     let cookie = state.web.sessions.read(&headers, now);
     let cross_site = headers
@@ -406,7 +411,7 @@ fn last_choices(replies: &[Reply]) -> Vec<String> {
 
 /// `POST /chat`: one message from the visitor.
 pub async fn message(
-    AxumState(state): AxumState<AppState>,
+    AxumState(state): AxumState<WebState>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -538,7 +543,13 @@ pub async fn message(
         }
     };
 
-    let delivered = match deliver(&state, Channel::Web, &session.id, Content::Text(&text_in)).await
+    let delivered = match deliver(
+        &state.hub,
+        Channel::Web,
+        &session.id,
+        Content::Text(&text_in),
+    )
+    .await
     {
         Ok(d) => d,
         Err(e) => {
@@ -586,6 +597,7 @@ pub async fn message(
     cookie_out = Some(web.sessions.set_cookie(&reissued));
     if !delivered.replies.is_empty() {
         state
+            .hub
             .metrics
             .inc("haven_messages_out_total", &[("channel", "web")]);
     }
@@ -643,7 +655,7 @@ fn posted_choices(p: &Posted, keep_history: bool) -> Vec<String> {
 }
 
 /// Adds what was pushed to `who` while away to the page; returns how many texts that was.
-fn take_waiting(state: &State, who: &Pseudonym, lang: Lang, history: &mut History) -> usize {
+fn take_waiting(state: &WebState, who: &Pseudonym, lang: Lang, history: &mut History) -> usize {
     let waiting = state.web.mailboxes.take(who);
     let n = waiting.len();
     for r in waiting {
@@ -653,12 +665,13 @@ fn take_waiting(state: &State, who: &Pseudonym, lang: Lang, history: &mut Histor
 }
 
 /// An internal failure before a session could be set up (the OS gave no random numbers).
-fn failure_page(state: &State, headers: &HeaderMap, e: AppError) -> Response {
+fn failure_page(state: &WebState, headers: &HeaderMap, e: AppError) -> Response {
     tracing::error!(error = %e, "web chat failed");
     let lang = accept_lang(headers);
     let body = format!(
         "{}\n",
         state
+            .hub
             .haven
             .engine
             .texts
@@ -679,7 +692,7 @@ fn failure_page(state: &State, headers: &HeaderMap, e: AppError) -> Response {
 /// the post is the visitor's own, always clears the cookie, and sends the browser away to a
 /// neutral site. The script calls it as a beacon (`js=1`) while it leaves by itself.
 pub async fn exit(
-    AxumState(state): AxumState<AppState>,
+    AxumState(state): AxumState<WebState>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -690,11 +703,11 @@ pub async fn exit(
         && web.sessions.csrf_ok(&s.id, &posted.csrf)
     {
         let who = who(&state, &s);
-        if let Err(e) = state.haven.store.delete(&who) {
+        if let Err(e) = state.hub.haven.store.delete(&who) {
             tracing::error!(who = %who, error = %e, "ending a web session failed");
         }
         web.mailboxes.remove(&who);
-        state.metrics.inc("haven_web_exits_total", &[]);
+        state.hub.metrics.inc("haven_web_exits_total", &[]);
         tracing::info!(who = %who, "web visitor exited");
     }
     let resp = if posted.js {
@@ -708,7 +721,7 @@ pub async fn exit(
 /// `GET /chat/events`: texts pushed to this visitor, as server-sent events, starting with what
 /// waited. Without a current session there is nothing to listen to: 204 tells `EventSource`
 /// not to reconnect.
-pub async fn events(AxumState(state): AxumState<AppState>, headers: HeaderMap) -> Response {
+pub async fn events(AxumState(state): AxumState<WebState>, headers: HeaderMap) -> Response {
     let CookieState::Valid(session) = state.web.sessions.read(&headers, now()) else {
         return StatusCode::NO_CONTENT.into_response();
     };

@@ -37,9 +37,11 @@ use axum::Router;
 use axum::routing::{get, post};
 use tower_http::limit::RequestBodyLimitLayer;
 
+use std::sync::Arc;
+
 use crate::config::Config;
 use crate::engine::Reply;
-use crate::server::{AppState, BODY_LIMIT};
+use crate::messaging::{BODY_LIMIT, Hub, Outlet, Sending, Sent};
 use crate::store::{Keys, Pseudonym};
 pub use mailbox::{Delivery, Mailboxes};
 pub use session::{CookieState, SessionKeys, WebSession};
@@ -51,28 +53,17 @@ pub const DEFAULT_EXIT_URL: &str = "https://www.google.com/search?q=weather";
 /// note rather than cut: a cut message could change its meaning.
 pub const MAX_MESSAGE_CHARS: usize = 2000;
 
-/// The web chat's own texts, which every locale must have (`haven check` enforces it).
-pub const TEXTS: &[&str] = &[
-    "web-title",
-    "web-intro",
-    "web-privacy",
-    "web-log-label",
-    "web-you",
-    "web-haven",
-    "web-message-label",
-    "web-placeholder",
-    "web-send",
-    "web-choices-label",
-    "web-check",
-    "web-exit",
-    "web-skip",
-    "web-send-failed",
-    "web-new-session",
-    "web-stale",
-    "web-empty",
-    "web-too-long",
-    "web-embed-button",
-];
+/// The web chat's own texts, which every locale must have (`haven check` enforces it). The
+/// list lives in `locales` because `Engine::load` runs those checks and the engine sits below
+/// the channels.
+pub use crate::locales::WEB_TEXTS as TEXTS;
+
+/// What the web chat's handlers share: the message path and the web channel.
+#[derive(Clone)]
+pub struct WebState {
+    pub hub: Arc<Hub>,
+    pub web: Arc<WebChat>,
+}
 
 /// The web channel's run-time state, `state.web`.
 #[derive(Debug)]
@@ -122,13 +113,29 @@ impl WebChat {
     }
 }
 
+impl Outlet for WebChat {
+    /// Pushes the texts to the visitor's page, or keeps them for their next page load.
+    fn send<'a>(
+        &'a self,
+        _who: &'a Pseudonym,
+        address: &'a str,
+        texts: &'a [String],
+    ) -> Sending<'a> {
+        let replies: Vec<Reply> = texts.iter().map(Reply::text).collect();
+        self.push(address, &replies);
+        Box::pin(std::future::ready(Ok(
+            Sent::Delivered(replies.len() as u64),
+        )))
+    }
+}
+
 /// The web chat's routes, merged by `server::app` after its body limit. Every route but the
 /// message post gets that same limit here. The message post enforces it itself: a browser
 /// that is still uploading when the server answers and closes sees a reset connection, not the
 /// answer (Chromium then hangs or shows an error page), so a too long message is read to the
 /// end (up to [`handlers::DRAIN_LIMIT`]), keeping only the first [`BODY_LIMIT`] bytes, and
 /// answered with the chat page and a note.
-pub fn routes() -> Router<AppState> {
+pub fn routes(state: WebState) -> Router {
     Router::new()
         .route("/", get(handlers::page))
         .route("/chat/events", get(handlers::events))
@@ -138,4 +145,5 @@ pub fn routes() -> Router<AppState> {
         .route("/embed.js", get(assets::embed_js))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .route("/chat", post(handlers::message).get(handlers::to_page))
+        .with_state(state)
 }

@@ -10,7 +10,7 @@ use crate::engine::{Availability, Channel, Content, Ctx, Effect, Reply, clean_fo
 use crate::runtime::now;
 use crate::store::Pseudonym;
 
-use super::State;
+use super::Hub;
 use super::error::AppError;
 use super::ratelimit::Verdict;
 
@@ -29,51 +29,49 @@ pub struct Delivered {
 
 /// Handles one message from `address` on `channel`.
 pub async fn deliver(
-    state: &State,
+    hub: &Hub,
     channel: Channel,
     address: &str,
     content: Content<'_>,
 ) -> Result<Delivered, AppError> {
-    deliver_once(state, channel, address, content, false).await
+    deliver_once(hub, channel, address, content, false).await
 }
 
 async fn deliver_once(
-    state: &State,
+    hub: &Hub,
     channel: Channel,
     address: &str,
     content: Content<'_>,
     retried: bool,
 ) -> Result<Delivered, AppError> {
     let now = now();
-    let who = state.haven.pseudonym(channel, address);
+    let who = hub.haven.pseudonym(channel, address);
     // A retried message was already counted and let through.
     let verdict = if retried {
         Verdict::Allow
     } else {
-        state.limiter.check(&who, now)
+        hub.limiter.check(&who, now)
     };
     if !retried {
-        state
-            .metrics
+        hub.metrics
             .inc("haven_messages_in_total", &[("channel", channel.as_str())]);
     }
     match verdict {
         Verdict::Allow => {}
         verdict => {
-            state
-                .metrics
+            hub.metrics
                 .inc("haven_rate_limited_total", &[("channel", channel.as_str())]);
             tracing::warn!(who = %who, channel = channel.as_str(), "rate limited");
             // One notice per flood, never to someone who opted out.
             let mut lang = Lang::default();
-            let replies = if verdict == Verdict::Notify && !state.haven.store.is_opted_out(&who)? {
-                lang = state
+            let replies = if verdict == Verdict::Notify && !hub.haven.store.is_opted_out(&who)? {
+                lang = hub
                     .haven
                     .store
                     .load(&who, now)?
                     .map(|l| l.session.lang)
                     .unwrap_or_default();
-                vec![Reply::text(state.haven.engine.texts.render(
+                vec![Reply::text(hub.haven.engine.texts.render(
                     lang,
                     "rate-limited",
                     &[],
@@ -94,23 +92,22 @@ async fn deliver_once(
         Content::Text(t) => clean_for_relay(t),
         Content::Location { .. } => String::new(),
     };
-    let availability = state.handoff.availability(now);
+    let availability = hub.handoff.availability(now);
     let ctx = Ctx {
         counselors: availability,
-        referrals: Some(&state.referrals),
+        referrals: Some(&hub.referrals),
     };
-    let handled = state
+    let handled = hub
         .haven
         .handle_as(who, channel, content.clone(), now, &ctx)?;
     let mut outcome = handled.outcome;
-    state
-        .metrics
+    hub.metrics
         .inc("haven_intents_total", &[("intent", &outcome.intent)]);
     for effect in &outcome.effects {
         match effect {
             Effect::Handoff { priority, reason } => {
                 let after_hours = availability == Availability::OutOfHours;
-                let ticket = state
+                let ticket = hub
                     .handoff
                     .open(
                         who,
@@ -126,15 +123,15 @@ async fn deliver_once(
                     .await
                     .map_err(AppError::internal)?;
                 if !after_hours {
-                    let position = state
+                    let position = hub
                         .handoff
                         .position(ticket.id)
                         .map_err(AppError::internal)?
                         .to_string();
-                    let minutes = (state.handoff.config().queue_timeout_secs / 60)
+                    let minutes = (hub.handoff.config().queue_timeout_secs / 60)
                         .max(1)
                         .to_string();
-                    let text = state.haven.engine.texts.render(
+                    let text = hub.haven.engine.texts.render(
                         outcome.session.lang,
                         "handoff-position",
                         &[("position", &position), ("minutes", &minutes)],
@@ -143,7 +140,7 @@ async fn deliver_once(
                 }
             }
             Effect::Relay { text } => {
-                if state
+                if hub
                     .handoff
                     .person_said(&who, text, now)
                     .map_err(AppError::internal)?
@@ -152,39 +149,33 @@ async fn deliver_once(
                     // The session says "in a handoff" but no ticket exists (it closed while the
                     // message was on its way, or a crash came between): back to the bot, and
                     // the message is answered as any other.
-                    state
-                        .haven
-                        .update_session(&who, now, |s| s.handoff = None)?;
+                    hub.haven.update_session(&who, now, |s| s.handoff = None)?;
                     if !retried {
-                        return Box::pin(deliver_once(state, channel, address, content, true))
-                            .await;
+                        return Box::pin(deliver_once(hub, channel, address, content, true)).await;
                     }
                 }
             }
             Effect::HandoffEmergency { text } => {
-                state
-                    .handoff
+                hub.handoff
                     .escalate(&who, text, now)
                     .map_err(AppError::internal)?;
             }
             Effect::LeaveHandoff => {
-                state
-                    .handoff
+                hub.handoff
                     .close_for_person(&who, "left")
                     .map_err(AppError::internal)?;
             }
             Effect::OptOut => {
-                state
-                    .handoff
+                hub.handoff
                     .close_for_person(&who, "opted-out")
                     .map_err(AppError::internal)?;
-                if let Some(sms) = &state.sms {
-                    sms.outbox.forget(&who).map_err(AppError::internal)?;
+                // Whatever a channel still holds for them (the SMS outbox) is dropped too.
+                for outlet in hub.outlets.iter() {
+                    outlet.forget(&who).map_err(AppError::internal)?;
                 }
             }
             Effect::Forget => {
-                state
-                    .handoff
+                hub.handoff
                     .close_for_person(&who, "left")
                     .map_err(AppError::internal)?;
             }
@@ -194,7 +185,7 @@ async fn deliver_once(
     Ok(Delivered {
         who,
         lang: outcome.session.lang,
-        awaits_location: state.haven.engine.awaits_location(&outcome.session),
+        awaits_location: hub.haven.engine.awaits_location(&outcome.session),
         replies: outcome.replies,
         intent: outcome.intent,
     })

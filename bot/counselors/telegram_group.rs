@@ -12,16 +12,43 @@
 //!
 //! Tickets and the mapping from group messages to tickets live in the handoff store, so after a
 //! restart replies to old posts still reach the right person.
+//!
+//! No Telegram wire format here: the Telegram channel reads a group message into a
+//! [`GroupMessage`] and calls [`TelegramGroup`] through [`CounselorGroup`]; posts go out through
+//! [`TelegramChannel::post`], with plain texts and message ids.
 
-use teloxide::types::Message;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 
+use crate::channels::telegram::TelegramChannel;
+use crate::channels::telegram::group::{CounselorGroup, GroupMessage};
 use crate::handoff::{Claim, DeskEvent, Priority, Speaker, TicketView};
+use crate::messaging::{Hub, outbound};
 use crate::runtime::now;
-use crate::server::{AppState, outbound};
 
-/// Whether a message belongs to the counselor chat.
-pub fn is_desk_message(state: &AppState, m: &Message) -> bool {
-    state.config.counselor_chat_id == Some(m.chat.id.0)
+/// The counselor group: the message path, the Telegram channel to post with, and the group's
+/// chat id.
+pub struct TelegramGroup {
+    hub: Arc<Hub>,
+    tg: Arc<TelegramChannel>,
+    chat: i64,
+}
+
+impl TelegramGroup {
+    pub fn new(hub: Arc<Hub>, tg: Arc<TelegramChannel>, chat: i64) -> TelegramGroup {
+        TelegramGroup { hub, tg, chat }
+    }
+}
+
+impl CounselorGroup for TelegramGroup {
+    fn chat_id(&self) -> i64 {
+        self.chat
+    }
+
+    fn handle<'a>(&'a self, m: GroupMessage) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>> {
+        Box::pin(handle(self, m))
+    }
 }
 
 fn priority_label(p: Priority) -> &'static str {
@@ -48,14 +75,11 @@ fn summary(t: &TicketView) -> String {
     )
 }
 
-async fn post(state: &AppState, text: &str, reply_to: Option<i32>, ticket: Option<u64>) {
-    let (Some(tg), Some(chat)) = (state.telegram.as_ref(), state.config.counselor_chat_id) else {
-        return;
-    };
-    match tg.client.send_text(chat, text, reply_to).await {
+async fn post(state: &TelegramGroup, text: &str, reply_to: Option<i64>, ticket: Option<u64>) {
+    match state.tg.post(state.chat, text, reply_to).await {
         Ok(id) => {
             if let Some(t) = ticket
-                && let Err(e) = state.handoff.remember_desk_message(i64::from(id), t)
+                && let Err(e) = state.hub.handoff.remember_desk_message(id, t)
             {
                 tracing::error!(error = %e, "counselor chat message not mapped to its ticket");
             }
@@ -65,18 +89,13 @@ async fn post(state: &AppState, text: &str, reply_to: Option<i32>, ticket: Optio
 }
 
 /// The first group message of a ticket, to reply under.
-fn anchor(state: &AppState, ticket: u64) -> Option<i32> {
-    state
-        .handoff
-        .first_desk_message(ticket)
-        .ok()
-        .flatten()
-        .map(|m| m as i32)
+fn anchor(state: &TelegramGroup, ticket: u64) -> Option<i64> {
+    state.hub.handoff.first_desk_message(ticket).ok().flatten()
 }
 
 /// Posts handoff events to the counselor chat until the server stops.
-pub async fn run(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
-    let mut events = state.handoff.subscribe();
+pub async fn run(state: Arc<TelegramGroup>, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let mut events = state.hub.handoff.subscribe();
     loop {
         let event = tokio::select! {
             e = events.recv() => e,
@@ -99,11 +118,11 @@ pub async fn run(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) 
     }
 }
 
-async fn on_event(state: &AppState, e: DeskEvent) {
+async fn on_event(state: &TelegramGroup, e: DeskEvent) {
     match e {
         DeskEvent::Opened(t) => {
             let mut text = format!("🆕 {}\n", summary(&t));
-            if let Ok(lines) = state.handoff.transcript(t.id) {
+            if let Ok(lines) = state.hub.handoff.transcript(t.id) {
                 for l in lines {
                     text.push_str(&format!("\n{}: {}", speaker(&l.from), l.text));
                 }
@@ -160,34 +179,19 @@ fn speaker(s: &Speaker) -> &'static str {
     }
 }
 
-/// What a counselor's name is in tickets: their Telegram username, else first name. Never shown
-/// to the person.
-fn counselor_name(m: &Message) -> Option<String> {
-    let u = m.from.as_ref()?;
-    Some(
-        u.username
-            .clone()
-            .map(|n| format!("@{n}"))
-            .unwrap_or_else(|| u.first_name.clone()),
-    )
-}
-
 /// Handles a message in the counselor chat: a command, or a reply to a ticket's message.
-pub async fn handle(state: &AppState, m: &Message) {
-    let Some(name) = counselor_name(m) else {
-        return;
-    };
-    if m.from.as_ref().is_some_and(|u| u.is_bot) {
-        return;
-    }
-    let Some(text) = m.text().map(str::trim) else {
-        return;
-    };
+async fn handle(state: &TelegramGroup, m: GroupMessage) {
+    let GroupMessage {
+        id,
+        author: name,
+        text,
+        reply_to,
+    } = m;
     let reply = if let Some(command) = text.strip_prefix('/') {
         command_reply(state, &name, command).await
-    } else if let Some(parent) = m.reply_to_message() {
-        match state.handoff.ticket_of_desk_message(i64::from(parent.id.0)) {
-            Ok(Some(ticket)) => relay(state, &name, ticket, text).await,
+    } else if let Some(parent) = reply_to {
+        match state.hub.handoff.ticket_of_desk_message(parent) {
+            Ok(Some(ticket)) => relay(state, &name, ticket, &text).await,
             Ok(None) => None,
             Err(e) => Some(format!("Something went wrong: {e}")),
         }
@@ -195,17 +199,17 @@ pub async fn handle(state: &AppState, m: &Message) {
         None
     };
     if let Some(r) = reply {
-        post(state, &r, Some(m.id.0), None).await;
+        post(state, &r, Some(id), None).await;
     }
 }
 
-async fn relay(state: &AppState, name: &str, ticket: u64, text: &str) -> Option<String> {
+async fn relay(state: &TelegramGroup, name: &str, ticket: u64, text: &str) -> Option<String> {
     let text = crate::engine::clean_for_relay(text);
     if text.is_empty() {
         return None;
     }
-    match state.handoff.reply(ticket, name, &text, now()) {
-        Ok(out) => match outbound::send(state, out).await {
+    match state.hub.handoff.reply(ticket, name, &text, now()) {
+        Ok(out) => match outbound::send(&state.hub, out).await {
             Ok(()) => None,
             Err(e) => Some(format!("#{ticket}: not delivered ({e}).")),
         },
@@ -213,7 +217,7 @@ async fn relay(state: &AppState, name: &str, ticket: u64, text: &str) -> Option<
     }
 }
 
-async fn command_reply(state: &AppState, name: &str, command: &str) -> Option<String> {
+async fn command_reply(state: &TelegramGroup, name: &str, command: &str) -> Option<String> {
     let mut words = command.split_whitespace();
     // "/claim@haven_bot 12" is how Telegram writes a command addressed to one bot.
     let verb = words.next()?.split('@').next()?.to_ascii_lowercase();
@@ -228,9 +232,9 @@ async fn command_reply(state: &AppState, name: &str, command: &str) -> Option<St
             let Some(id) = id else {
                 return Some(needs_id("claim"));
             };
-            match state.handoff.claim(id, name, now) {
+            match state.hub.handoff.claim(id, name, now) {
                 Ok(Claim::Claimed(_, out)) => {
-                    if let Err(e) = outbound::send(state, out).await {
+                    if let Err(e) = outbound::send(&state.hub, out).await {
                         tracing::error!(error = %e, "claim notice not sent");
                     }
                     format!(
@@ -246,9 +250,9 @@ async fn command_reply(state: &AppState, name: &str, command: &str) -> Option<St
             let Some(id) = id else {
                 return Some(needs_id("release"));
             };
-            match state.handoff.release(id, name, now) {
+            match state.hub.handoff.release(id, name, now) {
                 Ok((_, out)) => {
-                    if let Err(e) = outbound::send(state, out).await {
+                    if let Err(e) = outbound::send(&state.hub, out).await {
                         tracing::error!(error = %e, "release notice not sent");
                     }
                     return None; // the Changed event posts "back in the queue"
@@ -261,9 +265,9 @@ async fn command_reply(state: &AppState, name: &str, command: &str) -> Option<St
                 return Some(needs_id("close"));
             };
             let outcome = rest.first().copied().unwrap_or("resolved");
-            match state.handoff.close(id, name, outcome, now) {
+            match state.hub.handoff.close(id, name, outcome, now) {
                 Ok((_, out)) => {
-                    if let Err(e) = outbound::send(state, out).await {
+                    if let Err(e) = outbound::send(&state.hub, out).await {
                         tracing::error!(error = %e, "close notice not sent");
                     }
                     return None; // the Closed event posts it
@@ -271,7 +275,7 @@ async fn command_reply(state: &AppState, name: &str, command: &str) -> Option<St
                 Err(e) => format!("#{id}: {e}"),
             }
         }
-        "queue" => match state.handoff.queue() {
+        "queue" => match state.hub.handoff.queue() {
             Ok(q) if q.is_empty() => "No one is waiting.".to_owned(),
             Ok(q) => {
                 let mut s = String::from("Open tickets (urgent first):");
@@ -286,7 +290,7 @@ async fn command_reply(state: &AppState, name: &str, command: &str) -> Option<St
                         priority_label(t.priority),
                         t.lang.code(),
                         who,
-                        crate::console::pages::waited(now, t.created_at)
+                        super::waited(now, t.created_at)
                     ));
                 }
                 s
@@ -295,7 +299,7 @@ async fn command_reply(state: &AppState, name: &str, command: &str) -> Option<St
         },
         "help" | "start" => format!(
             "Commands: /queue, /claim N, /release N, /close N [{}]. Reply to a ticket's message to write to its person.",
-            state.handoff.config().outcomes.join("|")
+            state.hub.handoff.config().outcomes.join("|")
         ),
         _ => return None,
     })

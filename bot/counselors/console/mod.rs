@@ -16,6 +16,7 @@ pub mod auth;
 pub mod pages;
 
 use std::convert::Infallible;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Form;
@@ -29,12 +30,11 @@ use futures_util::Stream;
 use serde::Deserialize;
 
 use crate::handoff::{Claim, HandoffError};
+use crate::messaging::{Hub, outbound};
 use crate::runtime::now;
-use crate::server::AppState;
-use crate::server::outbound;
 use auth::{ConsoleSession, same};
 
-pub fn routes() -> Router<AppState> {
+pub fn routes(state: Arc<Console>) -> Router {
     Router::new()
         .route("/console", get(queue_page))
         .route("/console/", get(|| async { Redirect::to("/console") }))
@@ -67,12 +67,17 @@ pub fn routes() -> Router<AppState> {
                 )
             }),
         )
+        .with_state(state)
 }
+
+/// What the console's handlers share, `Arc<Console>`.
+type AppState = Arc<Console>;
 
 const LOGIN_COOKIE: &str = "haven_console_login";
 
 fn secure(state: &AppState) -> bool {
     state
+        .hub
         .config
         .public_url
         .as_deref()
@@ -129,16 +134,15 @@ impl axum::extract::FromRequestParts<AppState> for SignedIn {
     ) -> Result<Self, Response> {
         let to_login = || Redirect::to("/console/login").into_response();
         let (token, session) = state
-            .console
             .sessions
             .from_headers(&parts.headers, now())
             .ok_or_else(to_login)?;
         // The accounts file is read on every console request (a few counselors, a small file)
         // so that `haven counselor remove` ends that person's sessions at once, with no restart.
-        match state.console.accounts.names() {
+        match state.accounts.names() {
             Ok(names) if names.contains(&session.name) => Ok(SignedIn { token, session }),
             _ => {
-                state.console.sessions.end(&token);
+                state.sessions.end(&token);
                 Err(to_login())
             }
         }
@@ -202,14 +206,14 @@ async fn login(
         );
     }
     let name = f.name.trim().to_owned();
-    if !state.console.sessions.login_allowed(&name, now) {
+    if !state.sessions.login_allowed(&name, now) {
         return login_form(
             &state,
             Some("Too many failed attempts. Wait 15 minutes and try again."),
             StatusCode::TOO_MANY_REQUESTS,
         );
     }
-    let accounts = state.console.accounts.clone();
+    let accounts = state.accounts.clone();
     let (n, p) = (name.clone(), f.password);
     // argon2 takes tens of milliseconds on purpose: keep it off the async workers.
     let ok = tokio::task::spawn_blocking(move || accounts.verify(&n, &p))
@@ -218,7 +222,7 @@ async fn login(
         .and_then(Result::ok)
         .unwrap_or(false);
     if !ok {
-        state.console.sessions.login_failed(&name, now);
+        state.sessions.login_failed(&name, now);
         tracing::warn!("console login failed");
         return login_form(
             &state,
@@ -226,8 +230,8 @@ async fn login(
             StatusCode::UNAUTHORIZED,
         );
     }
-    state.console.sessions.login_succeeded(&name);
-    let (token, _) = state.console.sessions.create(&name, now);
+    state.sessions.login_succeeded(&name);
+    let (token, _) = state.sessions.create(&name, now);
     tracing::info!("console login");
     let mut r = Redirect::to("/console").into_response();
     r.headers_mut().insert(
@@ -248,7 +252,7 @@ async fn logout(
     Form(f): Form<CsrfForm>,
 ) -> Page {
     who.csrf(&f.csrf)?;
-    state.console.sessions.end(&who.token);
+    state.sessions.end(&who.token);
     let mut r = Redirect::to("/console/login").into_response();
     r.headers_mut().insert(
         header::SET_COOKIE,
@@ -268,7 +272,7 @@ async fn queue_page(
     who: SignedIn,
     q: axum::extract::Query<Notice>,
 ) -> Page {
-    let queue = state.handoff.queue().map_err(internal)?;
+    let queue = state.hub.handoff.queue().map_err(internal)?;
     Ok(private(
         pages::queue_page(
             &queue,
@@ -286,7 +290,7 @@ async fn queue_fragment(
     who: Result<SignedIn, Response>,
 ) -> Page {
     let who = fragment(who)?;
-    let queue = state.handoff.queue().map_err(internal)?;
+    let queue = state.hub.handoff.queue().map_err(internal)?;
     Ok(private(
         pages::queue_rows(&queue, who.name(), &who.session.csrf, now()).into_response(),
     ))
@@ -309,14 +313,17 @@ async fn ticket_page(
     Path(id): Path<u64>,
     q: axum::extract::Query<Notice>,
 ) -> Page {
-    match (state.handoff.ticket(id), state.handoff.transcript(id)) {
+    match (
+        state.hub.handoff.ticket(id),
+        state.hub.handoff.transcript(id),
+    ) {
         (Ok(Some(t)), Ok(lines)) => Ok(private(
             pages::ticket_page(
                 &t,
                 &lines,
                 who.name(),
                 &who.session.csrf,
-                &state.handoff.config().outcomes,
+                &state.hub.handoff.config().outcomes,
                 now(),
                 q.msg.as_deref(),
             )
@@ -339,7 +346,7 @@ async fn lines_fragment(
     Path(id): Path<u64>,
 ) -> Page {
     fragment(who)?;
-    match state.handoff.transcript(id) {
+    match state.hub.handoff.transcript(id) {
         Ok(lines) => Ok(private(pages::lines(&lines).into_response())),
         Err(HandoffError::NoTicket(_)) => Ok(private(
             axum::response::Html("<p>This ticket is closed.</p>").into_response(),
@@ -354,13 +361,13 @@ async fn actions_fragment(
     Path(id): Path<u64>,
 ) -> Page {
     let who = fragment(who)?;
-    match state.handoff.ticket(id).map_err(internal)? {
+    match state.hub.handoff.ticket(id).map_err(internal)? {
         Some(t) => Ok(private(
             pages::ticket_actions(
                 &t,
                 who.name(),
                 &who.session.csrf,
-                &state.handoff.config().outcomes,
+                &state.hub.handoff.config().outcomes,
             )
             .into_response(),
         )),
@@ -377,7 +384,7 @@ fn back_to(id: u64, msg: &str) -> Response {
 
 /// Sends what a counselor action has for the person; a failure is logged, the action stands.
 async fn tell_person(state: &AppState, out: crate::handoff::Outgoing, what: &str) {
-    if let Err(e) = outbound::send(state, out).await {
+    if let Err(e) = outbound::send(&state.hub, out).await {
         tracing::error!(error = %e, what, "notice to the person not sent");
     }
 }
@@ -399,7 +406,7 @@ async fn claim(
     Form(f): Form<CsrfForm>,
 ) -> Page {
     who.csrf(&f.csrf)?;
-    match state.handoff.claim(id, who.name(), now()) {
+    match state.hub.handoff.claim(id, who.name(), now()) {
         Ok(Claim::Claimed(_, out)) => {
             tell_person(&state, out, "claim").await;
             Ok(back_to(id, "You have this ticket now."))
@@ -438,9 +445,9 @@ async fn reply(
             "That reply is too long (1,500 characters at most).",
         ));
     }
-    match state.handoff.reply(id, who.name(), &text, now()) {
+    match state.hub.handoff.reply(id, who.name(), &text, now()) {
         Ok(out) => {
-            outbound::send(&state, out).await.map_err(internal)?;
+            outbound::send(&state.hub, out).await.map_err(internal)?;
             Ok(back_to(id, "Sent."))
         }
         Err(e) => refused(id, e),
@@ -454,7 +461,7 @@ async fn release(
     Form(f): Form<CsrfForm>,
 ) -> Page {
     who.csrf(&f.csrf)?;
-    match state.handoff.release(id, who.name(), now()) {
+    match state.hub.handoff.release(id, who.name(), now()) {
         Ok((_, out)) => {
             tell_person(&state, out, "release").await;
             Ok(Redirect::to("/console?msg=Released+to+the+queue.").into_response())
@@ -476,7 +483,7 @@ async fn close(
     Form(f): Form<CloseForm>,
 ) -> Page {
     who.csrf(&f.csrf)?;
-    match state.handoff.close(id, who.name(), &f.outcome, now()) {
+    match state.hub.handoff.close(id, who.name(), &f.outcome, now()) {
         Ok((_, out)) => {
             tell_person(&state, out, "close").await;
             Ok(Redirect::to(&format!("/console?msg=Ticket+%23{id}+closed.")).into_response())
@@ -493,7 +500,7 @@ async fn events(
     if fragment(who).is_err() {
         return StatusCode::UNAUTHORIZED.into_response();
     }
-    let rx = state.handoff.subscribe();
+    let rx = state.hub.handoff.subscribe();
     let stream = ping_stream(rx);
     private(
         Sse::new(stream)
@@ -516,8 +523,9 @@ fn ping_stream(
     })
 }
 
-/// Console state held by the server.
+/// The console's own state, next to the message path it works through.
 pub struct Console {
+    pub hub: Arc<Hub>,
     pub accounts: accounts::Accounts,
     pub sessions: auth::Sessions,
 }

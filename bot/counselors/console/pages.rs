@@ -2,6 +2,7 @@
 
 use maud::{DOCTYPE, Markup, html};
 
+use crate::counselors::waited;
 use crate::handoff::{Line, Priority, Speaker, TicketView};
 
 pub const CSS: &str = r#"
@@ -90,17 +91,6 @@ fn badge(p: Priority) -> Markup {
         Priority::Asked => ("badge b-asked", "asked"),
     };
     html! { span class=(class) { (label) } }
-}
-
-pub fn waited(now: i64, since: i64) -> String {
-    let s = (now - since).max(0);
-    if s < 60 {
-        format!("{s} s")
-    } else if s < 3600 {
-        format!("{} min", s / 60)
-    } else {
-        format!("{} h {} min", s / 3600, (s % 3600) / 60)
-    }
 }
 
 pub fn queue_rows(queue: &[TicketView], me: &str, csrf: &str, now: i64) -> Markup {
