@@ -22,6 +22,7 @@ pub const SOURCED_PREFIXES: &[&str] = &[
     "naloxone-",
     "saferuse-",
     "crisis-",
+    "treatment-",
     "refer-none",
 ];
 

@@ -165,7 +165,7 @@ async fn start_greets_with_the_menu_as_buttons_and_a_press_advances_the_flow() {
         text(&sent[0])
     );
     let menu = buttons(&sent[0]);
-    assert_eq!(menu.len(), 6, "{menu:?}");
+    assert_eq!(menu.len(), 7, "{menu:?}");
     assert_eq!(menu[2], ("Find services nearby".to_owned(), "3".to_owned()));
 
     // Pressing "Find services nearby".

@@ -16,7 +16,6 @@ struct Case {
     lang: String,
     text: String,
     #[serde(default)]
-    #[allow(dead_code)]
     note: Option<String>,
 }
 
@@ -165,6 +164,64 @@ fn triage_corpus() {
     assert!(
         accuracy >= ACCURACY_FLOOR,
         "overall accuracy {accuracy:.3} is below {ACCURACY_FLOOR}"
+    );
+}
+
+/// Issue 17's corpus (`treatment.yaml`): treatment questions that must be answered before any
+/// location question, and "where" requests that must stay referrals. Fails if a question the
+/// issue lists is not `treatment`, if anything is taken as STOP, or if accuracy drops below the
+/// floor; prints what it got wrong either way.
+#[test]
+fn triage_treatment() {
+    let engine = engine();
+    let cases = load("treatment.yaml");
+    assert!(
+        cases.len() >= 40,
+        "treatment.yaml has {} messages",
+        cases.len()
+    );
+    let mut right = 0;
+    let mut wrong = Vec::new();
+    let mut listed_missed = Vec::new();
+    let mut false_stops = Vec::new();
+    for c in &cases {
+        let (cls, _) = engine.classify(&c.text);
+        let got = engine.intent_of(&cls);
+        if got == c.intent {
+            right += 1;
+        } else {
+            wrong.push(format!("  {:>9} <- {:<9} {:?}", got, c.intent, c.text));
+            if c.note
+                .as_deref()
+                .is_some_and(|n| n.starts_with("issue 17:"))
+            {
+                listed_missed.push(format!("{:?} (got {got})", c.text));
+            }
+        }
+        if got == "stop" {
+            false_stops.push(c.text.clone());
+        }
+    }
+    let accuracy = right as f64 / cases.len() as f64;
+    println!(
+        "\ntreatment corpus: {right}/{} right ({:.1}%)",
+        cases.len(),
+        100.0 * accuracy
+    );
+    println!("misclassified (got <- expected):\n{}", wrong.join("\n"));
+    assert!(
+        listed_missed.is_empty(),
+        "questions issue 17 lists, not answered by the treatment flow:\n{}",
+        listed_missed.join("\n")
+    );
+    assert!(
+        false_stops.is_empty(),
+        "taken as STOP:\n{}",
+        false_stops.join("\n")
+    );
+    assert!(
+        accuracy >= ACCURACY_FLOOR,
+        "treatment corpus accuracy {accuracy:.3} is below {ACCURACY_FLOOR}"
     );
 }
 

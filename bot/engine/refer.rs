@@ -68,6 +68,8 @@ pub const PAGE: usize = 3;
 /// An answer from the directory.
 pub struct ReferAnswer {
     pub texts: Vec<String>,
+    /// Whether the texts list at least one place (rather than saying none is nearby).
+    pub found: bool,
     /// Whether a further page exists.
     pub more: bool,
 }
@@ -113,6 +115,10 @@ pub fn run(ex: &mut Exec, kind: Option<&str>, near: &str, next_page: bool) {
             ex.session
                 .vars
                 .insert("refer_offset".into(), offset.to_string());
+            // A flow can offer something else when nothing of the kind is nearby (the
+            // treatment flow offers syringe services when no overdose prevention center is).
+            let found = if a.found { "yes" } else { "no" };
+            ex.session.vars.insert("refer_found".into(), found.into());
             if a.more {
                 ex.session.vars.insert("refer_more".into(), "yes".into());
             } else {
@@ -121,6 +127,8 @@ pub fn run(ex: &mut Exec, kind: Option<&str>, near: &str, next_page: bool) {
         }
         _ => {
             ex.say("refer-none");
+            // No directory to ask: neither "found" nor "none nearby" is known.
+            ex.session.vars.remove("refer_found");
             ex.session.vars.remove("refer_more");
             ex.session.vars.remove("refer_offset");
         }

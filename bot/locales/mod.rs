@@ -152,7 +152,7 @@ impl Texts {
         let mut fargs = FluentArgs::new();
         for (name, value) in args {
             match value.parse::<f64>() {
-                Ok(n) if !value.is_empty() && value.len() < 16 => {
+                Ok(n) if !value.is_empty() && value.len() < 16 && !is_code(value) => {
                     fargs.set(*name, FluentValue::from(n))
                 }
                 _ => fargs.set(*name, FluentValue::from(*value)),
@@ -162,6 +162,13 @@ impl Texts {
         let text = bundle.format_pattern(pattern, Some(&fargs), &mut errors);
         Some(text.into_owned())
     }
+}
+
+/// Whether a number-like argument is a code to show as written: a leading zero before a digit
+/// ("02108", a Boston ZIP) would be lost if Fluent formatted it as the number 2108.
+fn is_code(value: &str) -> bool {
+    let mut chars = value.chars();
+    chars.next() == Some('0') && chars.next().is_some_and(|c| c.is_ascii_digit())
 }
 
 fn lang_id(lang: Lang) -> unic_langid::LanguageIdentifier {
@@ -352,6 +359,15 @@ mod tests {
             "Hi Sam!"
         );
         assert_eq!(texts.render(Lang::En, "miles", &[("n", "1")]), "1 mile");
+        // A ZIP with a leading zero keeps it; a decimal below one is still a number.
+        assert_eq!(
+            texts.render(Lang::En, "hello", &[("name", "02108")]),
+            "Hi 02108!"
+        );
+        assert_eq!(
+            texts.render(Lang::En, "miles", &[("n", "0.4")]),
+            "0.4 miles"
+        );
         assert_eq!(
             texts.render(Lang::En, "miles", &[("n", "2.5")]),
             "2.5 miles"

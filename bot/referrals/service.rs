@@ -84,6 +84,7 @@ impl refer::Referrals for Referrals {
         };
         Some(ReferAnswer {
             texts: render(&page, &located, &opts, texts),
+            found: !page.hits.is_empty(),
             more: page.has_more(),
         })
     }

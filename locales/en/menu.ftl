@@ -6,6 +6,7 @@ menu-choice-emergency = Someone is overdosing
 menu-choice-naloxone = How to use naloxone
 menu-choice-services = Find services nearby
 menu-choice-safer-use = Safer use tips
+menu-choice-treatment = Treatment options
 menu-choice-human = Talk to a person
 # The language menu choice names the *other* language, in that language.
 menu-choice-language = Español

@@ -6,6 +6,7 @@ menu-choice-emergency = Alguien tiene una sobredosis
 menu-choice-naloxone = Usar la naloxona
 menu-choice-services = Buscar servicios cerca
 menu-choice-safer-use = Usar con menos riesgo
+menu-choice-treatment = Opciones de tratamiento
 menu-choice-human = Hablar con una persona
 # La opción de idioma nombra el *otro* idioma, en ese idioma.
 menu-choice-language = English

@@ -7,9 +7,11 @@
 //! `kind` is a directory kind (`naloxone`, `syringe`, ...), `any`, or `$var` to read it from a
 //! session variable; omitted or `any`, every kind is listed. `near` names the variable a
 //! `capture` of kind `location` filled. The action sets `refer_more` to `yes` when another page
-//! exists (so a `branch` can offer MORE) and keeps the page in `refer_offset`. With no directory
-//! imported, or nothing nearby, the person gets the national locator and helpline instead
-//! (`refer-none`), never a dead end.
+//! exists (so a `branch` can offer MORE) and keeps the page in `refer_offset`. It sets
+//! `refer_found` to `yes` when it listed places and to `no` when the directory has none of the
+//! kind nearby (the reply then says so and gives the national options); with no directory
+//! imported it says `refer-none` (the national locator and helpline, never a dead end) and
+//! leaves `refer_found` unset.
 
 use serde_saphyr::Location;
 
