@@ -56,6 +56,8 @@ pub enum Key {
     Es(String),
     /// Any folded word that begins with these letters.
     Prefix(String),
+    /// A number of exactly this many digits (`#zip` is five), or of any length (`#number`).
+    Digits(Option<u8>),
 }
 
 /// A phrase of a concept: words that must appear consecutively.
@@ -128,6 +130,7 @@ pub struct Concepts {
     en: HashMap<String, Vec<(u32, u32)>>,
     es: HashMap<String, Vec<(u32, u32)>>,
     prefixes: Vec<(String, u32, u32)>,
+    numbers: Vec<(Option<u8>, u32, u32)>,
     /// Every stem any term word is compared by, per language.
     stems_en: std::collections::HashSet<String>,
     stems_es: std::collections::HashSet<String>,
@@ -196,6 +199,20 @@ impl Concepts {
             if raw == "?" {
                 words.push(Key::Exact("?".into()));
                 continue;
+            }
+            match raw {
+                "#zip" => {
+                    words.push(Key::Digits(Some(5)));
+                    continue;
+                }
+                "#number" => {
+                    words.push(Key::Digits(None));
+                    continue;
+                }
+                _ if raw.starts_with('#') => {
+                    return Err(format!("`{raw}`: the special words are #zip and #number"));
+                }
+                _ => {}
             }
             let folded = crate::text::fold(raw);
             let parts: Vec<&str> = folded.words().collect();
@@ -318,6 +335,7 @@ impl Concepts {
         self.en.clear();
         self.es.clear();
         self.prefixes.clear();
+        self.numbers.clear();
         self.stems_en.clear();
         self.stems_es.clear();
         for (ci, c) in self.list.iter().enumerate() {
@@ -339,6 +357,7 @@ impl Concepts {
                     Key::En(w) => self.en.entry(w.clone()).or_default().push(entry),
                     Key::Es(w) => self.es.entry(w.clone()).or_default().push(entry),
                     Key::Prefix(p) => self.prefixes.push((p.clone(), entry.0, entry.1)),
+                    Key::Digits(n) => self.numbers.push((*n, entry.0, entry.1)),
                 }
             }
         }
@@ -456,7 +475,12 @@ impl Concepts {
                 .iter()
                 .filter(|(p, _, _)| t.words[i].starts_with(p.as_str()))
                 .map(|(_, c, ti)| (*c, *ti));
-            for (ci, ti) in heads.chain(prefixed) {
+            let numbered = self
+                .numbers
+                .iter()
+                .filter(|(n, _, _)| digits(&t.words[i], *n))
+                .map(|(_, c, ti)| (*c, *ti));
+            for (ci, ti) in heads.chain(prefixed).chain(numbered) {
                 let term = &self.list[ci as usize].terms[ti as usize];
                 let end = i + term.words.len();
                 if end <= t.words.len()
@@ -490,7 +514,15 @@ fn key_matches(key: &Key, t: &Tokens, i: usize) -> bool {
         Key::En(s) => t.en[i] == *s,
         Key::Es(s) => t.es[i] == *s,
         Key::Prefix(p) => t.words[i].starts_with(p.as_str()),
+        Key::Digits(n) => digits(&t.words[i], *n),
     }
+}
+
+/// Whether `w` is a number of `n` digits (any number of digits when `n` is `None`).
+fn digits(w: &str, n: Option<u8>) -> bool {
+    !w.is_empty()
+        && w.bytes().all(|b| b.is_ascii_digit())
+        && n.is_none_or(|n| w.len() == n as usize)
 }
 
 /// Sorts spans and keeps one per (start, end).

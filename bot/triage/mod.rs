@@ -203,10 +203,10 @@ impl Triage {
         w: &'a str,
         out: &mut Vec<std::borrow::Cow<'a, str>>,
     ) {
-        if self.segmenter.knows_word(w) || self.fuzzy.knows(w) || concepts.knows_form(w) {
-            out.push(w.into());
-        } else if let Some(r) = respell(w).filter(|r| self.fuzzy.knows(r)) {
+        if let Some(r) = respell(w).filter(|r| self.fuzzy.knows(r) || concepts.knows_form(r)) {
             out.push(r.into());
+        } else if self.segmenter.knows_word(w) || self.fuzzy.knows(w) || concepts.knows_form(w) {
+            out.push(w.into());
         } else if let Some(c) = self.fuzzy.correct(w) {
             out.push(c.into());
         } else if let Some(pieces) = self.segmenter.split(w) {
