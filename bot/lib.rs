@@ -4,6 +4,7 @@ pub mod channels;
 pub mod check;
 pub mod config;
 pub mod console;
+pub mod content;
 pub mod conversations;
 pub mod engine;
 pub mod flows;
