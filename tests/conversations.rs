@@ -54,3 +54,38 @@ fn a_failing_script_reports_file_line_and_reason() {
         r.failures[1]
     );
 }
+
+#[test]
+fn a_pending_script_is_kept_apart_while_it_fails_and_fails_once_it_passes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let engine = Arc::new(
+        Engine::load(&root.join("flows"), &root.join("locales")).expect("shipped flows load"),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let still_failing = dir.path().join("waiting.yaml");
+    std::fs::write(
+        &still_failing,
+        "name: waits\npending: a trigger variable\nturns:\n  - say: hi\n    intent: emergency\n",
+    )
+    .unwrap();
+    let r = run_file(&still_failing, engine.clone()).unwrap();
+    assert!(r.failures.is_empty(), "{:?}", r.failures);
+    let p = r.pending.expect("reported as pending");
+    assert_eq!(p.reason, "a trigger variable");
+    assert_eq!(p.failures.len(), 1, "{:?}", p.failures);
+
+    let now_passing = dir.path().join("done.yaml");
+    std::fs::write(
+        &now_passing,
+        "name: done\npending: a trigger variable\nturns:\n  - say: hi\n    intent: greeting\n",
+    )
+    .unwrap();
+    let r = run_file(&now_passing, engine).unwrap();
+    assert!(r.pending.is_none());
+    assert_eq!(r.failures.len(), 1, "{:?}", r.failures);
+    assert!(
+        r.failures[0].contains("remove `pending:`"),
+        "{}",
+        r.failures[0]
+    );
+}
