@@ -80,7 +80,7 @@ refer-none-near =
 # español; información y referencias a tratamiento (no es consejería). FindTreatment.gov es el
 # buscador de tratamiento de SAMHSA.
 # Source: samhsa.gov/find-help/national-helpline
-refer-national = Busque tratamiento en FindTreatment.gov o llame a la Línea Nacional de Ayuda de SAMHSA al 1-800-662-4357 (gratis, confidencial, 24/7, en inglés y español).
+refer-national = Busque tratamiento en FindTreatment.gov o llame al teléfono nacional de ayuda de SAMHSA, 1-800-662-4357 (gratis, confidencial, 24/7, en inglés y español).
 
 ## Preguntar dónde está la persona
 
