@@ -8,23 +8,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::Lang;
+use crate::content::{self, reviews::Reviews, sources};
 use crate::engine::{self, Engine};
 use crate::flows;
 use crate::locales::Texts;
 use crate::problem::Problem;
 use crate::text::{Encoding, fold, segments};
 use crate::triage::keywords;
-
-/// Text ids starting with these carry medical or legal statements and must cite a source in
-/// a comment (`# Source: ...`) beside the text, per content-sources.md.
-pub const SOURCED_PREFIXES: &[&str] = &[
-    "emergency-",
-    "naloxone-",
-    "saferuse-",
-    "crisis-",
-    "treatment-",
-    "refer-none",
-];
 
 /// The SMS cost of one text in one language.
 #[derive(Clone, Debug)]
@@ -42,9 +32,22 @@ pub struct Report {
     pub engine: Option<Engine>,
     pub problems: Vec<Problem>,
     pub segments: Vec<SegmentLine>,
+    /// Where the medical and legal texts stand with their reviewers (`locales/REVIEWS.toml`).
+    pub review: ReviewSummary,
     /// Follow-on findings (unreachable steps, unused texts) not reported because other
     /// problems usually cause them: one typo in a `next:` makes steps look unreachable.
     pub hidden_follow_ons: usize,
+}
+
+/// How many medical or legal texts there are, and how many a reviewer has signed as they are.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReviewSummary {
+    pub medical: usize,
+    pub reviewed: usize,
+    /// Reviewed once, changed since.
+    pub changed: usize,
+    /// Items recorded under `[[unverified]]`.
+    pub unverified: usize,
 }
 
 /// Whether a problem is usually a consequence of another one.
@@ -79,6 +82,7 @@ pub fn check(flows_dir: &Path, locales_dir: &Path) -> Report {
                 "no such flows directory (give another with --flows or HAVEN_FLOWS)",
             )],
             segments: Vec::new(),
+            review: ReviewSummary::default(),
             hidden_follow_ons: 0,
         };
     }
@@ -123,10 +127,9 @@ pub fn check(flows_dir: &Path, locales_dir: &Path) -> Report {
             }
         }
     }
-    // Every defined text is used, and medical texts cite a source.
-    for (lang, key, site) in texts.all() {
-        let is_builtin = builtins.contains(key);
-        if !used.contains(key) && !is_builtin {
+    // Every defined text is used.
+    for (_, key, site) in texts.all() {
+        if !used.contains(key) && !builtins.contains(key) {
             problems.push(Problem::new(
                 &site.file,
                 site.line,
@@ -134,28 +137,16 @@ pub fn check(flows_dir: &Path, locales_dir: &Path) -> Report {
                 format!("text `{key}` is never used"),
             ));
         }
-        // Choice labels are a few words of navigation, not statements.
-        if SOURCED_PREFIXES.iter().any(|p| key.starts_with(p))
-            && !key.contains("-choice-")
-            && !site.comment.contains("Source:")
-            && !site.comment.contains("Fuente:")
-        {
-            problems.push(Problem::new(
-                &site.file,
-                site.line,
-                site.col,
-                format!("text `{key}` ({lang}) makes medical or legal statements: cite its source in a `# Source: ...` comment"),
-            ));
-        }
     }
+    let review = check_sources_and_reviews(&texts, locales_dir, &mut problems);
     // SMS budgets and segment counts, and choice labels that are SMS keywords.
     let mut lines: BTreeMap<(String, Lang), SegmentLine> = BTreeMap::new();
     for u in &loaded.uses {
         for lang in Lang::ALL {
-            let Some(site) = texts.site(lang, &u.key) else {
+            if !texts.has(lang, &u.key) {
                 continue;
-            };
-            let text = render_sample(&texts, lang, &u.key, &site.variables);
+            }
+            let text = content::render_sample(&texts, lang, &u.key);
             let labels: Vec<String> = u
                 .choices
                 .iter()
@@ -219,10 +210,10 @@ pub fn check(flows_dir: &Path, locales_dir: &Path) -> Report {
             continue;
         }
         for lang in Lang::ALL {
-            let Some(site) = texts.site(lang, key) else {
+            if !texts.has(lang, key) {
                 continue;
-            };
-            let text = render_sample(&texts, lang, key, &site.variables);
+            }
+            let text = content::render_sample(&texts, lang, key);
             let seg = segments(&text);
             lines.entry((key.clone(), lang)).or_insert(SegmentLine {
                 key: key.clone(),
@@ -256,13 +247,116 @@ pub fn check(flows_dir: &Path, locales_dir: &Path) -> Report {
         hidden_follow_ons,
         engine,
         problems,
+        review,
         segments: lines.into_values().collect(),
     }
 }
 
-/// Renders a text with a sample value for each variable, long enough to be a fair estimate.
-fn render_sample(texts: &Texts, lang: Lang, key: &str, variables: &[String]) -> String {
-    const SAMPLE: &str = "1234567890";
-    let args: Vec<(&str, &str)> = variables.iter().map(|v| (v.as_str(), SAMPLE)).collect();
-    texts.render(lang, key, &args)
+/// Medical and legal texts cite a public document, in every language; facts marked `[verify]`
+/// are recorded as unverified; the review records are well formed. Returns where the texts
+/// stand with their reviewers.
+fn check_sources_and_reviews(
+    texts: &Texts,
+    locales_dir: &Path,
+    problems: &mut Vec<Problem>,
+) -> ReviewSummary {
+    let mut medical: BTreeSet<String> = BTreeSet::new();
+    for (lang, key, site) in texts.all() {
+        // Choice labels are a few words of navigation, not statements.
+        if content::is_label(key) {
+            continue;
+        }
+        let at = |m: String| Problem::new(&site.file, site.line, site.col, m);
+        match sources::check(&site.comment) {
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                if content::in_medical_family(key) && !sources::marked_not_medical(&site.comment)
+                {
+                    problems.push(at(format!(
+                        "text `{key}` ({lang}) makes medical or legal statements: cite the public document it follows in a `# Source: ...` comment (or mark a question `# {}: ...`)",
+                        sources::NOT_MEDICAL
+                    )));
+                }
+            }
+            Err(sources::SourceProblem::Untranslated(word)) => problems.push(at(format!(
+                "text `{key}` ({lang}): `{word}` is not read; write `# Source:` in every language"
+            ))),
+            Err(sources::SourceProblem::Internal(doc)) => problems.push(at(format!(
+                "text `{key}` ({lang}) cites {doc}, which is not a public document: cite the public source it follows"
+            ))),
+            Err(sources::SourceProblem::NoPublicDocument) => problems.push(at(format!(
+                "the `# Source:` of `{key}` ({lang}) names no public document: give a URL or a document of a listed publisher (flows/README.md, \"Texts and sources\")"
+            ))),
+        }
+        if content::is_medical(texts, key) {
+            medical.insert(key.to_owned());
+        }
+    }
+    // A text that cites a source in one language cites one in every language.
+    for key in &medical {
+        let citing: Vec<Lang> = Lang::ALL
+            .iter()
+            .copied()
+            .filter(|&l| {
+                texts
+                    .site(l, key)
+                    .is_some_and(|s| sources::source_of(&s.comment).is_some())
+            })
+            .collect();
+        if citing.is_empty() {
+            continue;
+        }
+        for lang in Lang::ALL {
+            if let Some(site) = texts.site(lang, key)
+                && !citing.contains(&lang)
+                && sources::source_of(&site.comment).is_none()
+                && !site.comment.contains("Fuente:")
+                && !content::in_medical_family(key)
+            {
+                problems.push(Problem::new(
+                    &site.file,
+                    site.line,
+                    site.col,
+                    format!(
+                        "text `{key}` cites a source in {} but not in {lang}: write `# Source: ...` above it too",
+                        citing[0]
+                    ),
+                ));
+            }
+        }
+    }
+    let (reviews, source, mut review_problems) = Reviews::load(locales_dir);
+    let path = locales_dir.join(content::reviews::FILE);
+    if let Some(source) = &source {
+        review_problems.extend(reviews.validate(&path, source, &medical));
+    }
+    problems.append(&mut review_problems);
+    // A fact marked to verify is on the record, so the review sheet shows it.
+    for (lang, key, site) in texts.all() {
+        if sources::marked_unverified(&site.comment) && reviews.unverified_for(key).next().is_none()
+        {
+            problems.push(Problem::new(
+                &site.file,
+                site.line,
+                site.col,
+                format!(
+                    "text `{key}` ({lang}) marks a fact to verify: list it under `[[unverified]]` in {}",
+                    path.display()
+                ),
+            ));
+        }
+    }
+    let mut summary = ReviewSummary {
+        medical: medical.len(),
+        unverified: reviews.unverified.len(),
+        ..ReviewSummary::default()
+    };
+    for key in &medical {
+        match reviews.status(key, &content::fingerprint(texts, key)) {
+            content::reviews::Status::Reviewed { .. } => summary.reviewed += 1,
+            content::reviews::Status::Changed { .. } => summary.changed += 1,
+            content::reviews::Status::NotReviewed => {}
+        }
+    }
+    summary
 }

@@ -3,6 +3,7 @@
 pub mod channels;
 pub mod check;
 pub mod config;
+pub mod content;
 pub mod conversations;
 pub mod counselors;
 pub mod engine;

@@ -64,6 +64,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The medical and legal content as a clinician reviews it.
+    Content {
+        #[command(subcommand)]
+        what: ContentWhat,
+    },
     /// Run conversation scripts (default: tests/conversations/*.yaml).
     Test {
         /// Script files or directories of scripts.
@@ -89,6 +94,18 @@ enum Command {
     Bench {
         #[command(subcommand)]
         what: BenchWhat,
+    },
+}
+
+#[derive(Subcommand)]
+enum ContentWhat {
+    /// Write the review sheet: every medical or legal text, English and Spanish side by side,
+    /// where it is said, its public source, SMS segments and review status, as one
+    /// self-contained HTML page (content-sheet.html) and CSV (content-sheet.csv).
+    Sheet {
+        /// The directory to write both files into.
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
     },
 }
 
@@ -223,6 +240,9 @@ fn run(command: Command, config: &Config) -> anyhow::Result<bool> {
         Command::Check { quiet } => cli::check::run(config, quiet),
         Command::Test { scripts } => cli::test::run(config, scripts),
         Command::Explain { message, json } => cli::explain::run(config, message, json),
+        Command::Content { what } => match what {
+            ContentWhat::Sheet { out } => cli::content::sheet(config, &out),
+        },
         Command::Serve => {
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(haven::server::run(

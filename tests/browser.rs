@@ -72,19 +72,19 @@ async fn an_overdose_gets_911_first_and_choices_are_buttons_that_advance() {
     );
 
     // The question's choices are buttons; the second one advances the flow.
-    let buttons = b.wait_for_count("#choices button", 5, WAIT).await;
+    let buttons = b.wait_for_count("#choices button", 8, WAIT).await;
     assert!(b.displayed(&buttons[1]).await);
-    assert_eq!(b.text(&buttons[1]).await, "Breathing or awake");
+    assert_eq!(b.text(&buttons[1]).await, "Breathing, won't wake");
     b.screenshot(&artifacts().join("chat-en.png")).await;
     b.click(&buttons[1]).await;
-    b.wait_for_text("#log .msg.bot .text", "Keep them on their side", WAIT)
+    b.wait_for_text("#log .msg.bot .text", "Roll them onto their side", WAIT)
         .await;
     assert_eq!(
         b.texts("#log .msg.me .text")
             .await
             .last()
             .map(String::as_str),
-        Some("Breathing or awake"),
+        Some("Breathing, won't wake"),
         "the visitor's bubble shows the label they tapped"
     );
     assert!(

@@ -571,6 +571,12 @@ async fn the_language_follows_the_conversation_and_the_browser() {
     let (_, html) = v.get("/").await;
     assert!(html.contains("<html lang=\"es\">"));
     assert!(html.contains("placeholder=\"Escriba un mensaje\""));
+    // The privacy line is true while a counselor chat is open (issue 11): it names both things
+    // haven does keep.
+    assert!(
+        html.contains("un chat con un consejero mientras está abierto"),
+        "{html}"
+    );
 
     // A first visit follows the browser's language, without keeping it.
     let r = reqwest::Client::new()
@@ -580,6 +586,20 @@ async fn the_language_follows_the_conversation_and_the_browser() {
         .await
         .unwrap();
     assert!(r.text().await.unwrap().contains("<html lang=\"es\">"));
+    let en = reqwest::get(format!("{}/", server.url))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(en.contains("<html lang=\"en\">"));
+    assert!(
+        en.contains(
+            "a chat with a counselor while it is open (kept encrypted, deleted when it closes)"
+        ),
+        "{en}"
+    );
+    assert!(!en.contains("haven doesn't keep what you write."), "{en}");
     server.stop().await;
 }
 

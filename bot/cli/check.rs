@@ -34,6 +34,23 @@ pub fn run(config: &Config, quiet: bool) -> anyhow::Result<bool> {
             );
         }
     }
+    if !quiet {
+        let r = &report.review;
+        println!(
+            "\ncontent review: {} of {} medical or legal texts reviewed as they are now, {} changed since their review; {} fact{} still to verify ({}).",
+            r.reviewed,
+            r.medical,
+            r.changed,
+            r.unverified,
+            if r.unverified == 1 { "" } else { "s" },
+            config.locales.join(haven::content::reviews::FILE).display()
+        );
+        if r.reviewed < r.medical {
+            println!(
+                "Before going live, have them reviewed: `haven content sheet` (deploy/OPERATOR.md, \"Content review before going live\")."
+            );
+        }
+    }
     let n = report.problems.len();
     if n == 0 {
         if !quiet {

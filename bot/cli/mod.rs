@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod chat;
 pub mod check;
+pub mod content;
 pub mod counselor;
 pub mod explain;
 pub mod services;

@@ -28,9 +28,22 @@ pub fn run(config: &Config, scripts: Vec<PathBuf>) -> anyhow::Result<bool> {
     if files.is_empty() {
         anyhow::bail!("no conversation scripts found (tests/conversations/*.yaml)");
     }
-    let (mut passed, mut failed) = (0, 0);
+    let (mut passed, mut failed, mut pending) = (0, 0, 0);
     for f in &files {
         match run_file(f, engine.clone()) {
+            Ok(r) if r.pending.is_some() => {
+                pending += 1;
+                let p = r.pending.as_ref().expect("checked");
+                println!(
+                    "wait  {} {} (pending: {})",
+                    r.file.display(),
+                    r.name,
+                    p.reason
+                );
+                for m in &p.failures {
+                    println!("      {m}");
+                }
+            }
             Ok(r) if r.failures.is_empty() => {
                 passed += 1;
                 println!("ok    {} ({} turns) {}", r.file.display(), r.turns, r.name);
@@ -48,6 +61,10 @@ pub fn run(config: &Config, scripts: Vec<PathBuf>) -> anyhow::Result<bool> {
             }
         }
     }
-    println!("\n{passed} passed, {failed} failed");
+    if pending > 0 {
+        println!("\n{passed} passed, {failed} failed, {pending} pending");
+    } else {
+        println!("\n{passed} passed, {failed} failed");
+    }
     Ok(failed == 0)
 }

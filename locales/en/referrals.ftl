@@ -57,7 +57,7 @@ refer-no-more = That's every place I have within { $radius }.
 
 ## Nothing nearby
 
-# Source: none needed (says what the directory holds; the national options follow).
+# Not a medical or legal statement: says what the directory holds; the national options follow.
 refer-none-near =
     I didn't find { $kind ->
         [naloxone] naloxone

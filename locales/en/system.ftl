@@ -4,8 +4,9 @@
 # help contact in the HELP reply (content-sources.md §5).
 -help-contact = text MENU
 
+# The resume and emergency lines are the product's own wording.
 # Source: CTIA Messaging Principles via Twilio's compliance FAQ (one confirmation, no more
-# messages); PRODUCT.md fixes the resume/emergency wording.
+# messages); 988lifeline.org (call or text 988).
 optout-confirm = You're unsubscribed from haven and won't get more messages. Reply START to resume. Emergency: call 911. Crisis: call or text 988.
 # STOP in the web chat or on Telegram: no carrier opt-out there, so haven deletes what it kept and keeps answering.
 forget-confirm = Done: I deleted what I kept about this chat. You can keep writing any time. Emergency: call 911. Crisis: call or text 988.
@@ -33,7 +34,8 @@ handoff-emergency-alerted = I've told your counselor too.
 # English and Spanish); FindTreatment.gov (SAMHSA locator); FDA 2023 approval of OTC Narcan.
 refer-none = I don't have local listings for that yet. Find treatment and services at FindTreatment.gov or call the SAMHSA Helpline 1-800-662-4357 (free, confidential, 24/7, English and Spanish). Pharmacies sell Narcan without a prescription.
 
-# Counselor handoff. Source: 988lifeline.org (call or text 988, 24/7); PRODUCT.md (honest waits).
+# Counselor handoff: honest about waits.
+# Source: 988lifeline.org (call or text 988, 24/7).
 handoff-out-of-hours = Counselors aren't on shift right now. If you're in danger, call 911; you can call or text 988 any time. If you want, write a message here and a counselor will read it next shift. Send MENU to go back to the bot.
 handoff-position = You're number { $position } in line. If no one is free within { $minutes } minutes, I'll send you other options, and you'll stay in line.
 handoff-waiting = Still looking for a counselor for you; you're number { $position } in line. Send MENU to go back to the bot.

@@ -39,7 +39,7 @@ treatment-bupe-access = Since 2023 no special waiver is needed: any clinician wh
 # reduced and the risk of a fatal overdose is high).
 treatment-naltrexone = Naltrexone (Vivitrol, a shot once a month) blocks the effect of opioids. You need to be off all opioids for at least 7-10 days before the first dose, or it brings on withdrawal. After stopping it, tolerance is low: an amount you used to take can cause an overdose.
 
-# Source: none needed (a question).
+# Not a medical or legal statement: a question.
 treatment-offer = What would help next?
 
 ## Wanting to stop or cut down
@@ -54,7 +54,7 @@ treatment-stop = It's your choice, at your pace. Options people use: medications
 # fatal).
 treatment-stop-safer = Meanwhile, if you use: keep naloxone close, try not to use alone, and go slow. After any break or cutting down, your tolerance drops, so your usual amount can cause an overdose.
 
-# Source: none needed (a question).
+# Not a medical or legal statement: a question.
 treatment-offer-stop = Want to talk it through with someone?
 
 ## Alcohol
@@ -66,15 +66,15 @@ treatment-alcohol = For alcohol, 3 medications are approved: naltrexone, acampro
 
 ## Overdose prevention centers
 
-# Source: content-sources.md section 7 (people use pre-obtained drugs with trained staff who
-# respond to overdoses, plus supplies, testing and links to care; in the US, OnPoint NYC's two
-# sites, opened 2021-11-30, and Project Weber/RENEW in Providence under Rhode Island law).
+# Source: [verify] NIDA, "Overdose prevention centers" (nida.nih.gov: people use pre-obtained drugs with
+# trained staff who respond to overdoses, plus sterile supplies, testing and links to care);
+# onpointnyc.org (OnPoint NYC, the first sanctioned US sites, opened 2021-11-30).
 # Whether one is near the person comes from the directory, never from this text.
 treatment-opc = Overdose prevention centers (also called safe injection or supervised consumption sites) are places where people use drugs they bring, with trained staff ready to respond to an overdose. Many also offer sterile supplies, testing and links to care. There are only a few in the US so far.
 
-# Source: content-sources.md section 7 (only a few sanctioned centers in the US) and section 3
-# (syringe services programs); CDC, Syringe Services Programs FAQ (sterile supplies, naloxone,
-# testing). Said after the directory found no center near the person.
+# Source: onpointnyc.org and health.ri.gov (the few sanctioned US centers: New York City and
+# Providence, Rhode Island); CDC, Syringe Services Programs FAQ (cdc.gov/syringe-services-programs:
+# sterile supplies, naloxone, testing). Said after the directory found no center near the person.
 treatment-opc-none = Since they're rare, the closest thing is often a syringe services program: sterile supplies, naloxone, and often testing.
 
 # Source: Kentucky findnaloxone.ky.gov (someone with you who has naloxone and isn't using at the

@@ -4,7 +4,10 @@
 web-title = haven: anonymous support chat
 # Source: CDC "What to Do if You Think Someone is Overdosing" (call 911), as emergency-first.
 web-intro = Free, anonymous support. You don't need to give your name or number. If someone is overdosing, call 911 now.
-web-privacy = haven doesn't keep what you write. "Exit quickly" leaves this page at once and ends the chat.
+# What haven keeps (deploy/OPERATOR.md, "What haven keeps"): no message text, except a ZIP or
+# place given for a search (until the chat expires) and a chat with a counselor while it is
+# open (sealed, deleted when it closes).
+web-privacy = haven doesn't save what you write, with two exceptions: a ZIP code or place you give to find services (until this chat expires), and a chat with a counselor while it is open (kept encrypted, deleted when it closes). "Exit quickly" leaves this page at once and ends the chat.
 # Screen readers announce these before each message and for the message list.
 web-log-label = Conversation
 web-you = You
@@ -17,7 +20,7 @@ web-choices-label = Choose an answer
 web-check = Check for new messages
 web-exit = Exit quickly
 web-skip = Skip to the message box
-# Source: CDC (call 911), as emergency-first.
+# Source: CDC "What to Do if You Think Someone is Overdosing" (call 911), as emergency-first.
 web-send-failed = Your message could not be sent. Check your connection and try again. If someone is overdosing, call 911 now.
 web-new-session = Your earlier chat has ended; this is a new one.
 web-stale = This page was out of date, so your message was not sent. Please send it again.

@@ -58,7 +58,7 @@ refer-no-more = Esos son todos los lugares que tengo a menos de { $radius }.
 
 ## Nada cerca
 
-# Source: none needed (says what the directory holds; the national options follow).
+# Not a medical or legal statement: says what the directory holds; the national options follow.
 refer-none-near =
     No encontré { $kind ->
         [naloxone] naloxona
@@ -78,8 +78,9 @@ refer-none-near =
 
 # Línea Nacional de Ayuda de SAMHSA: gratis, confidencial, 24/7, los 365 días, en inglés y
 # español; información y referencias a tratamiento (no es consejería). FindTreatment.gov es el
-# buscador de tratamiento de SAMHSA. Fuente: samhsa.gov/find-help/national-helpline
-refer-national = Busque tratamiento en FindTreatment.gov o llame a la Línea Nacional de Ayuda de SAMHSA al 1-800-662-4357 (gratis, confidencial, 24/7, en inglés y español).
+# buscador de tratamiento de SAMHSA.
+# Source: samhsa.gov/find-help/national-helpline
+refer-national = Busque tratamiento en FindTreatment.gov o llame al teléfono nacional de ayuda de SAMHSA, 1-800-662-4357 (gratis, confidencial, 24/7, en inglés y español).
 
 ## Preguntar dónde está la persona
 

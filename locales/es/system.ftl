@@ -3,7 +3,8 @@
 # Operadores: pongan aquí el contacto de ayuda del programa (número gratuito o sitio web).
 -help-contact = escriba MENU
 
-# Source: CTIA vía Twilio (una sola confirmación); PRODUCT.md fija el texto de volver/emergencia.
+# El texto de volver y de emergencia es el del producto.
+# Source: CTIA Messaging Principles vía Twilio (una sola confirmación); 988lifeline.org.
 optout-confirm = No le mandaremos otros mensajes de haven. Responda START o INICIAR para volver. Emergencia: llame al 911. Crisis: llame o escriba al 988.
 # STOP en el chat web o en Telegram: borra lo guardado y haven sigue respondiendo.
 forget-confirm = Listo: borré lo que guardaba de este chat. Puede seguir escribiendo cuando quiera. Emergencia: llame al 911. Crisis: llame o escriba al 988.
@@ -31,12 +32,13 @@ handoff-emergency-alerted = También le avisé a su consejero.
 # inglés y español); FindTreatment.gov; FDA 2023, Narcan sin receta.
 refer-none = Por ahora no tengo lugares cerca para eso. Busque tratamiento y servicios en FindTreatment.gov o llame a SAMHSA al 1-800-662-4357 (gratis, confidencial, 24/7, en inglés y español). En farmacias venden Narcan sin receta.
 
-# Consejería. Source: 988lifeline.org (llamada o texto al 988, 24/7).
-handoff-out-of-hours = Ahora no hay consejeros de turno. Si está en peligro, llame al 911; puede llamar o escribir al 988 a cualquier hora. Si quiere, deje aquí un mensaje y un consejero lo leerá en el próximo turno. Mande MENU para volver al bot.
+# Consejería: sin promesas sobre la espera.
+# Source: 988lifeline.org (llamada o texto al 988, 24/7; en español marque 2 o escriba AYUDA).
+handoff-out-of-hours = Ahora no hay consejeros de turno. Si corre peligro, llame al 911; puede llamar o escribir al 988 a cualquier hora (en español marque 2 o escriba AYUDA). Si quiere, deje un mensaje en este chat y un consejero lo va a leer en el siguiente turno. Mande MENU para volver al bot.
 handoff-position = Es el número { $position } en la fila. Si nadie puede atenderle en { $minutes } minutos, le mando otras opciones y sigue en la fila.
 handoff-waiting = Sigo buscando un consejero para usted; es el número { $position } en la fila. Mande MENU para volver al bot.
-# Source: 988lifeline.org; samhsa.gov/find-help/national-helpline.
-handoff-timeout = Todavía no hay un consejero libre, lo siento. Sigue en la fila. Mientras tanto: llame o escriba al 988 a cualquier hora, o llame a SAMHSA al 1-800-662-4357 (gratis, 24/7). En una emergencia llame al 911.
+# Source: 988lifeline.org (en español marque 2 o escriba AYUDA); samhsa.gov/find-help/national-helpline.
+handoff-timeout = Lo siento, sigue sin haber un consejero libre. Sigue en la fila. Mientras tanto: llame o escriba al 988 a cualquier hora (en español marque 2 o escriba AYUDA), o llame a SAMHSA al 1-800-662-4357 (gratis, 24/7). En una emergencia llame al 911.
 handoff-assigned = Ya hay un consejero con usted. Lo que escriba le llega a esa persona.
 handoff-counselor-says = Consejero: { $text }
 handoff-released = Su consejero tuvo que salir. Vuelve a la fila para el siguiente.

@@ -40,7 +40,7 @@ treatment-bupe-access = Desde 2023 no hace falta un permiso especial: cualquier 
 # "días" y no dice menos que la etiqueta.
 treatment-naltrexone = La naltrexona (Vivitrol, se inyecta una vez al mes) bloquea el efecto de los opioides. Antes de la primera dosis hay que estar sin usar opioides por lo menos una semana, o le da abstinencia. Al dejarla, la tolerancia queda baja: la cantidad que usaba antes puede causar una sobredosis.
 
-# Source: no hace falta (una pregunta).
+# Not a medical or legal statement: a question.
 treatment-offer = ¿Qué le sirve ahora?
 
 ## Dejar o bajarle al consumo
@@ -54,7 +54,7 @@ treatment-stop = Usted decide, a su ritmo. Opciones: medicamentos (metadona, bup
 # TIP 63 (la tolerancia baja tras un tiempo sin opioides, y una dosis de antes puede ser mortal).
 treatment-stop-safer = Mientras tanto, si usa: tenga naloxona a mano, intente no usar solo y vaya despacio. Después de una pausa o de usar menos, su tolerancia baja: su cantidad de siempre puede causar una sobredosis.
 
-# Source: no hace falta (una pregunta).
+# Not a medical or legal statement: a question.
 treatment-offer-stop = ¿Quiere hablarlo con alguien?
 
 ## Alcohol
@@ -66,15 +66,15 @@ treatment-alcohol = Para el alcohol hay 3 medicamentos aprobados: naltrexona, ac
 
 ## Sitios de consumo supervisado (centros de prevención de sobredosis)
 
-# Source: content-sources.md, sección 7 (las personas usan drogas que traen, con personal que
-# responde a sobredosis, más material, pruebas y enlace a tratamiento; en EE. UU., los dos sitios
-# de OnPoint NYC, abiertos el 2021-11-30, y Project Weber/RENEW en Providence por ley de Rhode
-# Island). Si hay uno cerca lo dice el directorio, nunca este texto.
+# Source: [verify] NIDA, "Overdose prevention centers" (nida.nih.gov: people use pre-obtained drugs with
+# trained staff who respond to overdoses, plus sterile supplies, testing and links to care);
+# onpointnyc.org (OnPoint NYC, the first sanctioned US sites, opened 2021-11-30).
+# Whether one is near the person comes from the directory, never from this text.
 treatment-opc = Los sitios de consumo supervisado son lugares donde las personas usan drogas que traen, con personal capacitado para responder a una sobredosis. Muchos también dan material nuevo, pruebas y ayuda para buscar tratamiento. En EE. UU. hay muy pocos por ahora.
 
-# Source: content-sources.md, sección 7 (muy pocos en EE. UU.) y sección 3 (programas de
-# jeringas); CDC, Syringe Services Programs FAQ (material estéril, naloxona, pruebas). Se dice
-# cuando el directorio no tiene ninguno cerca.
+# Source: onpointnyc.org and health.ri.gov (the few sanctioned US centers: New York City and
+# Providence, Rhode Island); CDC, Syringe Services Programs FAQ (cdc.gov/syringe-services-programs:
+# sterile supplies, naloxone, testing). Said after the directory found no center near the person.
 treatment-opc-none = Como son pocos, una alternativa es un programa de jeringas: material nuevo, naloxona y a veces pruebas.
 
 # Source: Kentucky findnaloxone.ky.gov (alguien con naloxona que no use al mismo tiempo; empezar

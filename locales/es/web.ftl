@@ -2,9 +2,12 @@
 ### conversación viene de los flujos. Se muestran en un navegador, no por SMS.
 
 web-title = haven: chat de apoyo anónimo
-# Fuente: CDC "What to Do if You Think Someone is Overdosing" (llamar al 911), como emergency-first.
+# Source: CDC "What to Do if You Think Someone is Overdosing" (llamar al 911), como emergency-first.
 web-intro = Apoyo gratuito y anónimo. No tiene que dar su nombre ni su número. Si alguien tiene una sobredosis, llame al 911 ya.
-web-privacy = haven no guarda lo que usted escribe. "Salir rápido" cierra esta página enseguida y termina el chat.
+# Lo que haven guarda (deploy/OPERATOR.md): ningún texto, salvo un ZIP o lugar dado para una
+# búsqueda (hasta que el chat vence) y un chat con un consejero mientras está abierto (cifrado,
+# borrado al cerrarse).
+web-privacy = haven no guarda lo que usted escribe, con dos excepciones: un código postal o lugar que usted da para buscar servicios (hasta que este chat vence), y un chat con un consejero mientras está abierto (guardado cifrado, borrado al cerrarse). "Salir rápido" cierra esta página enseguida y termina el chat.
 # Los lectores de pantalla los anuncian antes de cada mensaje y para la lista de mensajes.
 web-log-label = Conversación
 web-you = Usted
@@ -17,7 +20,7 @@ web-choices-label = Elija una respuesta
 web-check = Ver mensajes nuevos
 web-exit = Salir rápido
 web-skip = Ir al cuadro de mensaje
-# Fuente: CDC (llamar al 911), como emergency-first.
+# Source: CDC "What to Do if You Think Someone is Overdosing" (llamar al 911), como emergency-first.
 web-send-failed = No se pudo enviar su mensaje. Revise su conexión e inténtelo de nuevo. Si alguien tiene una sobredosis, llame al 911 ya.
 web-new-session = Su chat anterior terminó; este es uno nuevo.
 web-stale = Esta página estaba desactualizada y su mensaje no se envió. Por favor, envíelo de nuevo.
