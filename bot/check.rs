@@ -94,9 +94,9 @@ pub fn check(flows_dir: &Path, locales_dir: &Path) -> Report {
     builtins.extend(loaded.builtin_texts.iter().cloned());
 
     // Every used text exists in every language.
-    let mut used: BTreeSet<&str> = BTreeSet::new();
+    let mut used: BTreeSet<String> = BTreeSet::new();
     for u in &loaded.uses {
-        used.insert(&u.key);
+        used.insert(u.key.clone());
         for lang in Lang::ALL {
             if !texts.has(lang, &u.key) {
                 problems.push(Problem::new(
@@ -124,6 +124,29 @@ pub fn check(flows_dir: &Path, locales_dir: &Path) -> Report {
                         "text `{key}` is required by haven itself and missing in locale `{lang}`"
                     ),
                 ));
+            }
+        }
+    }
+    // A text included in a used text (`{ safety-line }`) is used too; one that includes a text
+    // that does not exist would show a person an error marker.
+    let mut queue: Vec<String> = used.iter().cloned().collect();
+    queue.extend(builtins.iter().cloned());
+    while let Some(key) = queue.pop() {
+        for lang in Lang::ALL {
+            let Some(site) = texts.site(lang, &key) else {
+                continue;
+            };
+            for r in &site.references {
+                if !texts.has(lang, r) {
+                    problems.push(Problem::new(
+                        &site.file,
+                        site.line,
+                        site.col,
+                        format!("text `{key}` ({lang}) includes `{{ {r} }}`, which is not a text in this locale"),
+                    ));
+                } else if used.insert(r.clone()) {
+                    queue.push(r.clone());
+                }
             }
         }
     }

@@ -122,7 +122,10 @@ fn triage_corpus() {
             missed_stops.push(c.text.clone());
         }
         // The language haven would answer a first message in.
-        let guess = detect::detect(&c.text, &prepared.folded).or(cls.lang_hint);
+        let guess = engine
+            .guess_language(&c.text, &prepared)
+            .map(|(l, _)| l)
+            .or(cls.lang_hint);
         if let Some(g) = guess {
             lang_guessed += 1;
             if g.code() == c.lang {

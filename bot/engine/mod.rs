@@ -205,7 +205,11 @@ impl Engine {
             Content::Text(t) => *t,
             Content::Location { .. } => "",
         };
-        let (cls, prepared) = self.classify(raw_text);
+        let (mut cls, prepared) = self.classify(raw_text);
+        // YES and SÍ are START only after an opt-out; otherwise they answer what was asked.
+        if cls.keyword == Some(Keyword::Yes) && !session.opted_out {
+            cls = self.triage.classify_triggers(&self.flows, &prepared);
+        }
         let intent = self.intent_of(&cls);
         self.update_language(&mut session, raw_text, &prepared, &cls);
         let mut ex = Exec {
@@ -239,7 +243,7 @@ impl Engine {
         }
         // Early messages decide; later a single word ("ok", "si") should not flip the language.
         let early = session.turns <= 3;
-        match detect::detect_with_margin(raw, &prepared.folded) {
+        match self.guess_language(raw, prepared) {
             // Switch when the evidence is clear, early on, or when the words that matched a
             // trigger were written for the same language ("hola" later in a chat).
             Some((lang, margin)) if early || margin >= 2 || cls.lang_hint == Some(lang) => {
@@ -252,6 +256,13 @@ impl Engine {
                 }
             }
         }
+    }
+
+    /// The language a message is written in, and by what margin, when the evidence is clear:
+    /// marker words and accents, plus the words only one language's concepts know.
+    pub fn guess_language(&self, raw: &str, prepared: &Prepared) -> Option<(Lang, u32)> {
+        let votes = self.flows.concepts.lang_votes(&prepared.tokens);
+        detect::detect_with_votes(raw, &prepared.folded, votes)
     }
 
     /// The label texts of a choice in every language, folded, so answers in either match.
@@ -334,7 +345,7 @@ impl Exec<'_> {
         let flows = &self.engine.flows;
         // An opted-out person gets nothing until they opt back in.
         if self.session.opted_out {
-            if cls.keyword == Some(Keyword::Start) {
+            if matches!(cls.keyword, Some(Keyword::Start | Keyword::Yes)) {
                 self.session.opted_out = false;
                 self.effects.push(Effect::OptIn);
                 self.say("optin-confirm");
@@ -369,16 +380,24 @@ impl Exec<'_> {
                 self.say("optout-confirm");
                 return;
             }
-            Some(Keyword::Help) => {
+            Some(Keyword::Help) if self.input.channel == Channel::Sms => {
                 // The compliance text; the conversation stays where it was.
                 self.say("help-info");
+                return;
+            }
+            // Off SMS there is no carrier fine print to give: a panicked "HELP!" gets what
+            // helps, 911 and 988 and what haven can do (the fallback's menu carries both lines).
+            Some(Keyword::Help) => {
+                if self.session.handoff.is_none() {
+                    self.start_fallback();
+                }
                 return;
             }
             Some(Keyword::Start) if self.session.handoff.is_none() => {
                 self.start_fallback_greeting();
                 return;
             }
-            Some(Keyword::Start) | None => {}
+            Some(Keyword::Start | Keyword::Yes) | None => {}
         }
         let trigger = cls.trigger.map(|t| &flows.triggers[t]);
 

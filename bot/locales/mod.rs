@@ -49,6 +49,8 @@ pub struct TextSite {
     pub comment: String,
     /// The variables the message uses, so checks can render it with sample values.
     pub variables: Vec<String>,
+    /// Other texts the message includes (`{ safety-line }`): they are used wherever it is.
+    pub references: Vec<String>,
 }
 
 /// All texts in all languages.
@@ -278,16 +280,21 @@ fn collect_sites(
                 if comment.is_empty() {
                     comment = group_comment.clone();
                 }
-                let mut variables = Vec::new();
+                let mut refs = Refs::default();
                 if let Some(p) = &m.value {
-                    pattern_variables(p, &mut variables);
+                    pattern_variables(p, &mut refs);
                 }
+                let Refs {
+                    variables,
+                    references,
+                } = refs;
                 sites.entry((lang, id)).or_insert(TextSite {
                     file: file.to_owned(),
                     line,
                     col,
                     comment,
                     variables,
+                    references,
                 });
             }
             _ => {}
@@ -295,7 +302,14 @@ fn collect_sites(
     }
 }
 
-fn pattern_variables(p: &ast::Pattern<&str>, out: &mut Vec<String>) {
+/// What a message's pattern refers to: variables and other messages.
+#[derive(Default)]
+struct Refs {
+    variables: Vec<String>,
+    references: Vec<String>,
+}
+
+fn pattern_variables(p: &ast::Pattern<&str>, out: &mut Refs) {
     for el in &p.elements {
         if let ast::PatternElement::Placeable { expression } = el {
             expression_variables(expression, out);
@@ -303,7 +317,7 @@ fn pattern_variables(p: &ast::Pattern<&str>, out: &mut Vec<String>) {
     }
 }
 
-fn expression_variables(e: &ast::Expression<&str>, out: &mut Vec<String>) {
+fn expression_variables(e: &ast::Expression<&str>, out: &mut Refs) {
     match e {
         ast::Expression::Inline(i) => inline_variables(i, out),
         ast::Expression::Select { selector, variants } => {
@@ -315,10 +329,17 @@ fn expression_variables(e: &ast::Expression<&str>, out: &mut Vec<String>) {
     }
 }
 
-fn inline_variables(i: &ast::InlineExpression<&str>, out: &mut Vec<String>) {
+fn inline_variables(i: &ast::InlineExpression<&str>, out: &mut Refs) {
     match i {
-        ast::InlineExpression::VariableReference { id } if !out.iter().any(|v| v == id.name) => {
-            out.push(id.name.to_owned());
+        ast::InlineExpression::VariableReference { id }
+            if !out.variables.iter().any(|v| v == id.name) =>
+        {
+            out.variables.push(id.name.to_owned());
+        }
+        ast::InlineExpression::MessageReference { id, .. }
+            if !out.references.iter().any(|v| v == id.name) =>
+        {
+            out.references.push(id.name.to_owned());
         }
         ast::InlineExpression::Placeable { expression } => expression_variables(expression, out),
         ast::InlineExpression::FunctionReference { arguments, .. } => {

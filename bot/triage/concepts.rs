@@ -134,6 +134,9 @@ pub struct Concepts {
     /// Every stem any term word is compared by, per language.
     stems_en: std::collections::HashSet<String>,
     stems_es: std::collections::HashSet<String>,
+    /// Words written as they are in English and in Spanish terms.
+    exact_en: std::collections::HashSet<String>,
+    exact_es: std::collections::HashSet<String>,
     stemmers: Stemmers,
 }
 
@@ -338,15 +341,23 @@ impl Concepts {
         self.numbers.clear();
         self.stems_en.clear();
         self.stems_es.clear();
+        self.exact_en.clear();
+        self.exact_es.clear();
         for (ci, c) in self.list.iter().enumerate() {
             for (ti, t) in c.terms.iter().enumerate() {
                 for k in &t.words {
-                    match k {
-                        Key::En(s) => {
+                    match (k, t.lang) {
+                        (Key::En(s), _) => {
                             self.stems_en.insert(s.clone());
                         }
-                        Key::Es(s) => {
+                        (Key::Es(s), _) => {
                             self.stems_es.insert(s.clone());
+                        }
+                        (Key::Exact(w), Some(Lang::En)) => {
+                            self.exact_en.insert(w.clone());
+                        }
+                        (Key::Exact(w), Some(Lang::Es)) => {
+                            self.exact_es.insert(w.clone());
                         }
                         _ => {}
                     }
@@ -412,6 +423,22 @@ impl Concepts {
     pub fn knows_form(&self, word: &str) -> bool {
         self.stems_en.contains(&self.stemmers.stem(Lang::En, word))
             || self.stems_es.contains(&self.stemmers.stem(Lang::Es, word))
+    }
+
+    /// Words of the message that only English terms know, and words only Spanish terms know:
+    /// evidence of the language, from every concept, whether or not a trigger matched.
+    pub fn lang_votes(&self, t: &Tokens) -> (u32, u32) {
+        let (mut en, mut es) = (0, 0);
+        for i in 0..t.words.len() {
+            let in_en = self.exact_en.contains(&t.words[i]) || self.stems_en.contains(&t.en[i]);
+            let in_es = self.exact_es.contains(&t.words[i]) || self.stems_es.contains(&t.es[i]);
+            match (in_en, in_es) {
+                (true, false) => en += 1,
+                (false, true) => es += 1,
+                _ => {}
+            }
+        }
+        (en, es)
     }
 
     /// The beginnings that `word*` terms match.

@@ -219,8 +219,14 @@ pub fn detect(raw: &str, folded: &Folded) -> Option<Lang> {
 
 /// The language and by how many marker words it won.
 pub fn detect_with_margin(raw: &str, folded: &Folded) -> Option<(Lang, u32)> {
-    let mut es = 0i32;
-    let mut en = 0i32;
+    detect_with_votes(raw, folded, (0, 0))
+}
+
+/// The same, adding votes from elsewhere (English, Spanish): the words of the message that only
+/// one language's concept terms know ("me voy a matar": `voy a`, `matar`).
+pub fn detect_with_votes(raw: &str, folded: &Folded, votes: (u32, u32)) -> Option<(Lang, u32)> {
+    let mut es = votes.1 as i32;
+    let mut en = votes.0 as i32;
     // ñ, ¿ and ¡ are near-certain Spanish; accented vowels likely.
     if raw.contains(['ñ', 'Ñ', '¿', '¡']) {
         es += 2;

@@ -21,7 +21,10 @@ pub const STOP: &[&str] = &[
     "parar",
 ];
 /// Opt-back-in keywords.
-pub const START: &[&str] = &["start", "unstop", "yes", "iniciar"];
+pub const START: &[&str] = &["start", "unstop", "iniciar"];
+/// Words that opt back in only after an opt-out (as Twilio treats YES); otherwise they are
+/// ordinary answers ("yes" to "is someone overdosing right now?").
+pub const YES: &[&str] = &["yes", "si"];
 /// Help keywords.
 pub const HELP: &[&str] = &["help", "info", "ayuda"];
 
@@ -32,6 +35,8 @@ pub const BUILTIN_INTENTS: &[&str] = &["stop", "start", "help"];
 pub enum Keyword {
     Stop,
     Start,
+    /// YES or SÍ: START after an opt-out, an ordinary answer otherwise.
+    Yes,
     Help,
 }
 
@@ -39,7 +44,7 @@ impl Keyword {
     pub fn intent(self) -> &'static str {
         match self {
             Keyword::Stop => "stop",
-            Keyword::Start => "start",
+            Keyword::Start | Keyword::Yes => "start",
             Keyword::Help => "help",
         }
     }
@@ -64,6 +69,8 @@ pub fn classify(folded: &Folded) -> Option<Keyword> {
         Some(Keyword::Stop)
     } else if START.contains(&joined) {
         Some(Keyword::Start)
+    } else if YES.contains(&joined) {
+        Some(Keyword::Yes)
     } else if HELP.contains(&joined) {
         Some(Keyword::Help)
     } else {
@@ -110,6 +117,8 @@ mod tests {
         }
         assert_eq!(classify(&fold("UNSTOP")), Some(Keyword::Start));
         assert_eq!(classify(&fold("Iniciar")), Some(Keyword::Start));
+        assert_eq!(classify(&fold("YES")), Some(Keyword::Yes));
+        assert_eq!(classify(&fold("Sí")), Some(Keyword::Yes));
         assert_eq!(classify(&fold("HELP")), Some(Keyword::Help));
         assert_eq!(classify(&fold("AYUDA!")), Some(Keyword::Help));
         assert_eq!(classify(&fold("help me")), None);

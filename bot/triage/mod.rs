@@ -226,6 +226,12 @@ impl Triage {
                 also_urgent: Vec::new(),
             };
         }
+        self.classify_triggers(flows, msg)
+    }
+
+    /// Classifies a prepared message by the flows' triggers alone, as if it were no SMS keyword
+    /// (YES when the person has not opted out).
+    pub fn classify_triggers(&self, flows: &FlowSet, msg: &Prepared) -> Classified {
         let n = flows.triggers.len();
         // Per trigger: matched (with language hint), vetoed.
         let mut hit: Vec<Option<Option<Lang>>> = vec![None; n];

@@ -19,7 +19,11 @@ help-info = haven: free, anonymous harm reduction support by text. Help: { -help
 # Said once when one person sends more than the rate limit allows in a minute.
 rate-limited = You are sending messages very fast, so I will pause for a minute. If someone is overdosing, call 911 now.
 
-not-understood = Sorry, I didn't get that. Pick one:
+# The one line every answer to something not understood carries (PRODUCT.md, `other`).
+# Source: CDC "What to Do if You Think Someone is Overdosing" (cdc.gov/stop-overdose: call 911);
+# 988lifeline.org (call or text 988).
+safety-line = Overdose: call 911. Thoughts of suicide: call or text 988.
+not-understood = Sorry, I didn't get that. { safety-line } Pick one:
 language-set = OK, I'll write in English.
 
 human-intro = I'll try to connect you with a counselor, a real person.

@@ -17,7 +17,11 @@ help-info = haven: apoyo gratis, sin nombre, para reducir daños, por texto. Ayu
 # Said once when one person sends more than the rate limit allows in a minute.
 rate-limited = Está mandando mensajes muy rápido; voy a hacer una pausa de un minuto. Si alguien tiene una sobredosis, llame al 911 ya.
 
-not-understood = Disculpe, no entiendo. Elija una:
+# La línea que lleva toda respuesta a algo no entendido (PRODUCT.md, `other`).
+# Source: CDC "Qué hacer si cree que alguien tiene una sobredosis" (cdc.gov/stop-overdose/es: llame
+# al 911); 988lifeline.org (llame o escriba al 988; en español marque 2 o escriba AYUDA).
+safety-line = Sobredosis: llame al 911. Si piensa en el suicidio: llame o escriba al 988.
+not-understood = Disculpe, no entiendo. { safety-line } Elija una:
 language-set = Listo, le escribo en español.
 
 human-intro = Voy a intentar conectarle con un consejero, una persona real.
