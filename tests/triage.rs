@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use haven::engine::Engine;
-use haven::triage::detect;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
