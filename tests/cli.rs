@@ -254,3 +254,49 @@ fn the_shipped_example_configuration_is_valid() {
     haven::config::Config::load_with(Some(&root.join("deploy/places.example.toml")), &|_| None)
         .expect("places example loads");
 }
+
+/// `haven explain` shows the concepts found, the trigger that won and the one an `except`
+/// cancelled, as text and as JSON.
+#[test]
+fn explain_says_why() {
+    let out = haven()
+        .args([
+            "explain",
+            "my brother died of an overdose last year. my friend isnt breathing",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("not-breathing"), "{stdout}");
+    assert!(
+        stdout.contains("cancelled by except `overdose-not-now`"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("intent:    emergency (won by emergency"),
+        "{stdout}"
+    );
+
+    let out = haven()
+        .args(["explain", "--json", "me voy a matar"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["intent"], "crisis");
+    assert!(
+        v["concepts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["concept"] == "kill-self" && c["at"][0] == "me voy a matar"),
+        "{v}"
+    );
+    assert!(
+        v["triggers"][0]["because"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("rule `kill-self`"),
+        "{v}"
+    );
+}

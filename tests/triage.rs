@@ -44,6 +44,25 @@ fn corpus() -> Vec<Case> {
     cases
 }
 
+/// Everything haven says to a first message, on SMS, as plain text.
+fn first_replies(engine: &Engine, text: &str) -> String {
+    use haven::engine::{Channel, Content, Ctx, Input, Session};
+    let out = engine.handle(
+        Session::default(),
+        &Input {
+            content: Content::Text(text),
+            now: 1_800_000_000,
+            channel: Channel::Sms,
+        },
+        &Ctx::default(),
+    );
+    out.replies
+        .iter()
+        .map(|r| r.plain())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn load(name: &str) -> Vec<Case> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/triage")
@@ -94,6 +113,7 @@ fn triage_corpus() {
     let cases = corpus();
     let mut per_intent: BTreeMap<(String, String), (usize, usize)> = BTreeMap::new();
     let mut missed_emergencies = Vec::new();
+    let mut unanswered = Vec::new();
     let mut false_stops = Vec::new();
     let mut missed_stops = Vec::new();
     let mut wrong = Vec::new();
@@ -113,6 +133,19 @@ fn triage_corpus() {
         }
         if c.intent == "emergency" && got != "emergency" {
             missed_emergencies.push(format!("{:?} (got {got})", c.text));
+        }
+        // What the person is told, from a fresh session: every overdose gets 911, every
+        // suicidal message 988, whatever the intent.
+        if c.intent == "emergency" || c.intent == "crisis" {
+            let said = first_replies(&engine, &c.text);
+            let need = if c.intent == "emergency" {
+                "911"
+            } else {
+                "988"
+            };
+            if !said.contains(need) {
+                unanswered.push(format!("{:?} ({} without {need})", c.text, c.intent));
+            }
         }
         if c.intent != "stop" && got == "stop" {
             false_stops.push(c.text.clone());
@@ -152,6 +185,11 @@ fn triage_corpus() {
         missed_emergencies.is_empty(),
         "missed emergencies:\n{}",
         missed_emergencies.join("\n")
+    );
+    assert!(
+        unanswered.is_empty(),
+        "not answered with 911 (overdose) or 988 (crisis):\n{}",
+        unanswered.join("\n")
     );
     assert!(
         false_stops.is_empty(),
@@ -232,7 +270,6 @@ fn triage_treatment() {
 /// stay unseen (set `HAVEN_SHOW_HOLDOUT=1` to list the misses once development is over).
 #[test]
 fn triage_holdout_2026_12() {
-    use haven::engine::{Channel, Content, Ctx, Input, Session};
     let engine = engine();
     let cases = load("holdout-2026-12.yaml");
     let show = std::env::var_os("HAVEN_SHOW_HOLDOUT").is_some();
@@ -254,23 +291,20 @@ fn triage_holdout_2026_12() {
         if got == "emergency" && c.intent != "emergency" {
             false_emerg += 1;
         }
-        let out = engine.handle(
-            Session::default(),
-            &Input {
-                content: Content::Text(&c.text),
-                now: 1_800_000_000,
-                channel: Channel::Sms,
-            },
-            &Ctx::default(),
-        );
-        let said: String = out.replies.iter().map(|r| r.plain()).collect();
+        let said = first_replies(&engine, &c.text);
         if c.intent == "emergency" && said.contains("911") {
             e911 += 1;
         }
         if c.intent == "crisis" && said.contains("988") {
             c988 += 1;
         }
-        if out.session.lang.code() == c.lang {
+        let (_, prepared) = engine.classify(&c.text);
+        let lang = engine
+            .guess_language(&c.text, &prepared)
+            .map(|(l, _)| l)
+            .or(cls.lang_hint)
+            .unwrap_or_default();
+        if lang.code() == c.lang {
             lang_right += 1;
         }
     }
