@@ -18,9 +18,10 @@ use crate::flows::{CaptureKind, FlowSet, Router, Target};
 use crate::locales::Texts;
 use crate::problem::Problem;
 use crate::text::{Folded, fold};
+use crate::triage::concepts::eval_rule;
 use crate::triage::{Classified, Keyword, Prepared, Triage, detect};
 pub use reply::{Channel, Reply};
-pub use session::{HandoffState, Session};
+pub use session::{HandoffState, Said, Session};
 
 /// Texts the engine itself says, which every locale must have.
 pub const TEXTS: &[&str] = &[
@@ -212,6 +213,7 @@ impl Engine {
         }
         let intent = self.intent_of(&cls);
         self.update_language(&mut session, raw_text, &prepared, &cls);
+        let waiting_before = session.flow.clone().zip(session.step.clone());
         let mut ex = Exec {
             engine: self,
             ctx,
@@ -221,8 +223,14 @@ impl Engine {
             effects: Vec::new(),
             ended: false,
             steps_run: 0,
+            said: Vec::new(),
+            repeated: false,
+            missed: false,
+            aside: None,
+            jump: None,
         };
         ex.dispatch(&cls, &prepared, raw_text);
+        ex.finish_turn(waiting_before);
         Outcome {
             session: ex.session,
             replies: ex.replies,
@@ -282,6 +290,16 @@ pub struct Exec<'a> {
     pub effects: Vec<Effect>,
     ended: bool,
     steps_run: usize,
+    /// What was said this turn, to keep as `session.said`.
+    said: Vec<Said>,
+    /// This turn said the last turn again: keep the last turn's `said`.
+    repeated: bool,
+    /// This turn did not understand the person.
+    missed: bool,
+    /// An aside running: its flow, and the step the person waits at (they go back to it).
+    aside: Option<(usize, (usize, usize))>,
+    /// A step an action asked to go to once the current step's actions are done (`back`).
+    jump: Option<(usize, usize)>,
 }
 
 impl Exec<'_> {
@@ -294,14 +312,49 @@ impl Exec<'_> {
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         let text = self.engine.texts.render(self.session.lang, key, &args);
-        self.say_text(text);
+        if !text.trim().is_empty() {
+            self.said.push(Said::Key(key.to_owned()));
+            self.replies.push(Reply::text(text));
+        }
     }
 
     /// Says a text rendered elsewhere (referral lists).
     pub fn say_text(&mut self, text: String) {
         if !text.trim().is_empty() {
+            self.said.push(Said::Text(text.clone()));
             self.replies.push(Reply::text(text));
         }
+    }
+
+    /// The `repeat` action: says again what haven said last, with the choices of the step the
+    /// person waits at.
+    pub fn repeat_last(&mut self) {
+        self.repeated = true;
+        for s in self.session.said.clone() {
+            match s {
+                Said::Key(k) => self.say(&k),
+                Said::Text(t) => self.say_text(t),
+            }
+        }
+        if let Some((_, (fi, si))) = self.aside {
+            self.attach_choices(fi, si);
+        }
+    }
+
+    /// The `back` action: to the step the person waited at before this one, or the menu.
+    pub fn go_back(&mut self) {
+        let flows = &self.engine.flows;
+        let target = self.session.back.take().and_then(|(f, s)| {
+            let (fi, flow) = flows.flow(&f)?;
+            Some((fi, flow.step(&s)?))
+        });
+        let target = target.or_else(|| {
+            flows
+                .trigger_for("greeting")
+                .or(flows.fallback())
+                .map(|t| (t.flow, t.start))
+        });
+        self.jump = target;
     }
 
     /// Renders `key` with extra arguments, without saying it.
@@ -431,31 +484,114 @@ impl Exec<'_> {
         }
 
         let waiting = self.waiting_step();
-        if let Some(t) = trigger {
+        // Urgent triggers (an overdose, a crisis, naming a language) come before any answer.
+        if let Some((ti, t)) = cls.trigger.zip(trigger) {
             let same_flow = waiting.is_some_and(|(fi, _)| fi == t.flow);
             if t.urgent && !same_flow {
-                self.start_trigger(cls.trigger.expect("trigger"), cls);
+                self.start(ti, cls);
                 return;
             }
         }
-        if let Some((fi, si)) = waiting {
-            if let Some(target) = self.answer(fi, si, prepared) {
-                self.go(fi, target);
+        let Some((fi, si)) = waiting else {
+            match cls.trigger {
+                Some(t) => self.start(t, cls),
+                None => self.start_fallback(),
+            }
+            return;
+        };
+        let interruptible = flows.flows[fi].interruptible;
+        // Another flow's trigger, when the flow waiting may be interrupted.
+        let other = cls.trigger.filter(|&t| {
+            let t = &flows.triggers[t];
+            (interruptible || t.urgent) && !t.aside && t.flow != fi
+        });
+        if let Some(answer) = self.answer(fi, si, prepared) {
+            // A clear request for something else wins over a choice word found in passing
+            // ("I need narcan near me" at the menu is a referral, not the naloxone how-to).
+            if let (Answer::Loose(_), Some(t)) = (&answer, other) {
+                self.start(t, cls);
                 return;
             }
-            let interruptible = flows.flows[fi].interruptible;
-            if let Some(t) = trigger
-                && (interruptible || t.urgent)
-            {
-                self.start_trigger(cls.trigger.expect("trigger"), cls);
-                return;
-            }
-            self.not_understood(fi, si);
+            let target = self.take_answer(fi, si, answer);
+            self.go(fi, target);
             return;
         }
-        match cls.trigger {
-            Some(t) => self.start_trigger(t, cls),
-            None => self.start_fallback(),
+        if let Some(target) = self.accept(fi, si, prepared) {
+            self.go(fi, target);
+            return;
+        }
+        if let Some(t) = cls.trigger {
+            let tr = &flows.triggers[t];
+            if tr.aside || interruptible || tr.urgent {
+                self.start(t, cls);
+                return;
+            }
+        }
+        self.not_understood(fi, si);
+    }
+
+    /// Starts a trigger's flow, or runs it as an aside.
+    fn start(&mut self, ti: usize, cls: &Classified) {
+        if self.engine.flows.triggers[ti].aside {
+            self.run_aside(ti, cls);
+        } else {
+            self.start_trigger(ti, cls);
+        }
+    }
+
+    /// Runs an aside: its flow says what it says without leaving the step the person waits at
+    /// ("thanks" during the overdose steps, "in Spanish please" at a question). It stops where it
+    /// would leave its flow or wait; then the person is back at their step, asked again if the
+    /// trigger says `reprompt`. From no step at all, the aside's flow simply runs.
+    fn run_aside(&mut self, ti: usize, cls: &Classified) {
+        let Some(from) = self.waiting_step() else {
+            self.start_trigger(ti, cls);
+            return;
+        };
+        let t = &self.engine.flows.triggers[ti];
+        self.aside = Some((t.flow, from));
+        self.start_trigger(ti, cls);
+        self.aside = None;
+        let (fi, si) = from;
+        let flow = &self.engine.flows.flows[fi];
+        self.session.flow = Some(flow.id.clone());
+        self.session.step = Some(flow.steps[si].id.clone());
+        if t.reprompt {
+            self.reprompt(fi, si);
+        }
+    }
+
+    /// Asks a waiting step's question again: its own texts and its choices, no other actions.
+    fn reprompt(&mut self, fi: usize, si: usize) {
+        let engine = self.engine;
+        for action in &engine.flows.flows[fi].steps[si].actions {
+            if let crate::flows::Action::Say(say) = action {
+                say.run(self);
+            }
+        }
+        self.attach_choices(fi, si);
+    }
+
+    /// What the turn leaves for the next: what was said (unless it was said again), the step to
+    /// go back to, and whether the person was understood.
+    fn finish_turn(&mut self, waiting_before: Option<(String, String)>) {
+        if !self.repeated && !self.said.is_empty() {
+            self.session.said = std::mem::take(&mut self.said);
+        }
+        if !self.missed {
+            self.session.misses = 0;
+        }
+        let now = self.waiting_step().map(|(fi, si)| {
+            let f = &self.engine.flows.flows[fi];
+            (f.id.clone(), f.steps[si].id.clone())
+        });
+        if let (Some(before), Some(now)) = (waiting_before, now.as_ref())
+            && &before != now
+        {
+            self.session.back = Some(before);
+        }
+        if now.is_none() && self.session.flow.is_none() {
+            self.session.back = None;
         }
     }
 
@@ -467,19 +603,20 @@ impl Exec<'_> {
         f.steps[si].router.waits().then_some((fi, si))
     }
 
-    /// Tries the person's message as an answer to the waiting step.
-    fn answer(&mut self, fi: usize, si: usize, prepared: &Prepared) -> Option<Target> {
+    /// Tries the person's message as an answer to the waiting step's choices or capture.
+    fn answer(&self, fi: usize, si: usize, prepared: &Prepared) -> Option<Answer> {
         let engine = self.engine;
         let step = &engine.flows.flows[fi].steps[si];
         match &step.router {
             Router::Choices(c) => {
-                let i = c.pick(&prepared.folded, |i| {
+                let (i, how) = c.pick(&prepared.folded, &prepared.found, |i| {
                     engine.folded_labels(&c.choices[i].label)
                 })?;
-                for (k, v) in &c.choices[i].set {
-                    self.session.vars.insert(k.clone(), v.clone());
-                }
-                Some(c.choices[i].target)
+                Some(if how == crate::flows::routers::choices::How::Loose {
+                    Answer::Loose(i)
+                } else {
+                    Answer::Choice(i)
+                })
             }
             Router::Capture(cap) => {
                 let value = match (&cap.kind, &self.input.content) {
@@ -489,16 +626,87 @@ impl Exec<'_> {
                     (_, Content::Location { .. }) => None,
                     (kind, Content::Text(t)) => capture_value(kind, t, &prepared.folded, self.ctx),
                 }?;
-                self.session.vars.insert(cap.var.clone(), value);
-                Some(cap.target)
+                Some(Answer::Captured(value))
             }
             _ => None,
         }
     }
 
-    /// The waiting step did not understand and nothing else matched: say so and ask again.
-    fn not_understood(&mut self, fi: usize, si: usize) {
+    /// Keeps what an answer sets and says where it leads.
+    fn take_answer(&mut self, fi: usize, si: usize, answer: Answer) -> Target {
         let engine = self.engine;
+        let step = &engine.flows.flows[fi].steps[si];
+        match (&step.router, answer) {
+            (Router::Choices(c), Answer::Choice(i) | Answer::Loose(i)) => {
+                for (k, v) in &c.choices[i].set {
+                    self.session.vars.insert(k.clone(), v.clone());
+                }
+                c.choices[i].target
+            }
+            (Router::Capture(cap), Answer::Captured(value)) => {
+                self.session.vars.insert(cap.var.clone(), value);
+                cap.target
+            }
+            _ => Target::End,
+        }
+    }
+
+    /// Tries the step's `accepts`: words, meanings, or a value captured anywhere in the message.
+    fn accept(&mut self, fi: usize, si: usize, prepared: &Prepared) -> Option<Target> {
+        let engine = self.engine;
+        let words: Vec<&str> = prepared.folded.words().collect();
+        for a in &engine.flows.flows[fi].steps[si].accepts {
+            let matched = match &a.capture {
+                Some((kind, var)) => {
+                    let value = match (kind, &self.input.content) {
+                        (CaptureKind::Location, Content::Location { lat, lon }) => {
+                            Some(format!("{lat:.5},{lon:.5}"))
+                        }
+                        (_, Content::Location { .. }) => None,
+                        (kind, Content::Text(t)) => {
+                            capture_value(kind, t, &prepared.folded, self.ctx)
+                        }
+                    };
+                    match value {
+                        Some(v) => {
+                            self.session.vars.insert(var.clone(), v);
+                            true
+                        }
+                        None => false,
+                    }
+                }
+                None => {
+                    a.words
+                        .iter()
+                        .any(|p| crate::flows::routers::choices::contains_phrase(&words, p))
+                        || a.rules
+                            .iter()
+                            .any(|r| !eval_rule(r, &prepared.found.spans).is_empty())
+                }
+            };
+            if matched {
+                for (k, v) in &a.set {
+                    self.session.vars.insert(k.clone(), v.clone());
+                }
+                return Some(a.target);
+            }
+        }
+        None
+    }
+
+    /// The waiting step did not understand and nothing else matched: say so and ask again; the
+    /// second time in a row, the `stuck` trigger's flow (a person, 911 and 988) instead.
+    fn not_understood(&mut self, fi: usize, si: usize) {
+        self.missed = true;
+        self.session.misses = self.session.misses.saturating_add(1);
+        let engine = self.engine;
+        if self.session.misses >= 2
+            && let Some(t) = engine.flows.stuck()
+        {
+            self.session.misses = 0;
+            self.run_from(t.flow, t.start);
+            return;
+        }
         let step = &engine.flows.flows[fi].steps[si];
         match &step.router {
             Router::Choices(c) => {
@@ -556,7 +764,8 @@ impl Exec<'_> {
         self.session.step = None;
     }
 
-    /// Runs steps from `(fi, si)` until one waits or the flow ends.
+    /// Runs steps from `(fi, si)` until one waits or the flow ends. In an aside, it stops where
+    /// the aside would leave its flow or wait.
     fn run_from(&mut self, mut fi: usize, mut si: usize) {
         let engine = self.engine;
         loop {
@@ -567,6 +776,11 @@ impl Exec<'_> {
             }
             let flow = &engine.flows.flows[fi];
             let step = &flow.steps[si];
+            if let Some((aside_flow, _)) = self.aside
+                && (fi != aside_flow || step.router.waits())
+            {
+                return;
+            }
             self.session.flow = Some(flow.id.clone());
             self.session.step = Some(step.id.clone());
             self.ended = false;
@@ -575,6 +789,11 @@ impl Exec<'_> {
                 if self.ended {
                     break;
                 }
+            }
+            if let Some((f, s)) = self.jump.take() {
+                fi = f;
+                si = s;
+                continue;
             }
             if self.ended {
                 self.ended = false;
@@ -587,12 +806,7 @@ impl Exec<'_> {
                     return;
                 }
                 Router::Next(t) => *t,
-                Router::Branch(b) => {
-                    // Branches may also test the session's language as the variable `lang`.
-                    let mut vars = self.session.vars.clone();
-                    vars.insert("lang".into(), self.session.lang.code().into());
-                    b.decide(&vars)
-                }
+                Router::Branch(b) => b.decide(&self.branch_vars()),
                 Router::Choices(_) => {
                     self.attach_choices(fi, si);
                     return;
@@ -611,6 +825,27 @@ impl Exec<'_> {
                 }
             }
         }
+    }
+
+    /// The variables a branch tests: the session's, plus what the engine knows — `lang`, the
+    /// flow the person waits at during an aside (`waiting_flow`), and whether counselors can
+    /// take a handoff now (`counselors`: `available`, `out-of-hours` or `none`).
+    fn branch_vars(&self) -> std::collections::BTreeMap<String, String> {
+        let mut vars = self.session.vars.clone();
+        vars.insert("lang".into(), self.session.lang.code().into());
+        if let Some((_, (fi, _))) = self.aside {
+            vars.insert(
+                "waiting_flow".into(),
+                self.engine.flows.flows[fi].id.clone(),
+            );
+        }
+        let counselors = match self.ctx.counselors {
+            Availability::Available => "available",
+            Availability::OutOfHours => "out-of-hours",
+            Availability::NoService => "none",
+        };
+        vars.insert("counselors".into(), counselors.into());
+        vars
     }
 
     /// Puts the choices of a step on the last reply (or on an empty one if the step said nothing).
@@ -632,6 +867,16 @@ impl Exec<'_> {
             }),
         }
     }
+}
+
+/// How a waiting step took an answer.
+enum Answer {
+    /// A choice, by its number, its label, a word that is most of the answer, or its meaning.
+    Choice(usize),
+    /// A choice by one of its words found in a longer message: another flow's trigger wins.
+    Loose(usize),
+    /// A value a capture keeps.
+    Captured(String),
 }
 
 /// The value a capture keeps, if the answer is valid for its kind.

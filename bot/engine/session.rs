@@ -33,6 +33,30 @@ pub struct Session {
     /// Messages received in this session; language detection trusts early messages more.
     #[serde(default)]
     pub turns: u32,
+    /// What haven said last, to say again when asked ("what?", "otra vez"): text keys, and
+    /// the text of replies rendered from the directory. Never what the person wrote.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub said: Vec<Said>,
+    /// The step the person waited at before the one they wait at now, for "back".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub back: Option<(String, String)>,
+    /// Misunderstandings in a row at a waiting step.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub misses: u8,
+}
+
+/// One reply haven said, kept so it can be said again.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Said {
+    /// A text key, rendered again in the person's language with their variables.
+    Key(String),
+    /// A reply rendered outside the texts (a referral list).
+    Text(String),
+}
+
+fn is_zero(n: &u8) -> bool {
+    *n == 0
 }
 
 /// The person's side of an open handoff: the bot stays quiet and relays their messages.

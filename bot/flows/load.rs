@@ -12,11 +12,13 @@ use std::path::{Path, PathBuf};
 use regex::Regex;
 use serde_saphyr::Location;
 
-use super::raw::{self, PerLang, RawBranch, RawCapture, RawChoice, RawFlow, RawStep, S, pos};
+use super::raw::{
+    self, PerLang, RawAccept, RawBranch, RawCapture, RawChoice, RawFlow, RawStep, S, pos,
+};
 use super::routers::capture::one_line;
 use super::{
-    Action, Branch, Capture, CaptureKind, Choice, Choices, Cond, Flow, FlowSet, Phrase, Router,
-    Step, Target, Trigger,
+    Accept, Action, Branch, Capture, CaptureKind, Choice, Choices, Cond, Flow, FlowSet, Phrase,
+    Router, Step, Target, Trigger,
 };
 use crate::Lang;
 use crate::problem::Problem;
@@ -48,6 +50,8 @@ pub struct TextUse {
 
 /// Validation context for one flow file.
 pub(crate) struct Cx<'a> {
+    /// The concepts rules may name (choices, accepts and triggers).
+    concepts: &'a Concepts,
     file: &'a Path,
     problems: &'a mut Vec<Problem>,
     uses: &'a mut Vec<TextUse>,
@@ -88,6 +92,39 @@ impl Cx<'_> {
     /// Records a text that Rust code says on a flow's behalf (handoff, refer).
     pub(crate) fn use_builtin_text(&mut self, key: &str) {
         self.builtin_texts.insert(key.to_owned());
+    }
+
+    /// Rules over concepts, each problem reported at its position.
+    pub(crate) fn rules(&mut self, list: &[S<String>]) -> Vec<crate::triage::concepts::Rule> {
+        let mut out = Vec::new();
+        for r in list {
+            match self.concepts.parse_rule(&r.value) {
+                Ok(rule) => out.push(rule),
+                Err(e) => super::concepts::rule_problem(self.problems, self.file, r, e),
+            }
+        }
+        out
+    }
+
+    /// Folded phrases, refusing empty ones and SMS keywords (which never reach a step).
+    pub(crate) fn answer_words(&mut self, list: &[S<String>]) -> Vec<Vec<String>> {
+        let mut words = Vec::new();
+        for w in list {
+            let folded: Vec<String> = fold(&w.value).words().map(str::to_owned).collect();
+            if folded.is_empty() {
+                self.problem(&w.referenced, "choice word has no letters or digits");
+                continue;
+            }
+            if folded.len() == 1 && keywords::is_reserved(&folded[0]) {
+                self.problem(
+                    &w.referenced,
+                    format!("`{}` is a reserved SMS keyword (STOP, HELP, START...) and cannot pick a choice", w.value),
+                );
+                continue;
+            }
+            words.push(folded);
+        }
+        words
     }
 
     pub(crate) fn check_var_name(&mut self, name: &str, at: &Location) -> bool {
@@ -332,6 +369,7 @@ fn validate(raws: Vec<(PathBuf, RawFlow)>, concepts: Concepts) -> Loaded {
     let mut triggers: Vec<(i32, usize, usize, Trigger)> = Vec::new();
     for (fi, (file, raw)) in raws.iter().enumerate() {
         let mut cx = Cx {
+            concepts: &concepts,
             file,
             problems: &mut problems,
             uses: &mut uses,
@@ -368,7 +406,6 @@ fn validate(raws: Vec<(PathBuf, RawFlow)>, concepts: Concepts) -> Loaded {
                 &trig.referenced,
                 &index,
                 &starts,
-                &concepts,
                 &mut cx,
             ) {
                 triggers.push((t.priority, fi, ti, t));
@@ -462,11 +499,88 @@ fn load_step(
         Some(Router::End)
     }
     .unwrap_or(Router::End);
+    let accepts = load_accepts(fi, &raw.accepts, index, starts, cx);
+    if !accepts.is_empty() && !router.waits() {
+        cx.problem(
+            at,
+            "`accepts` only goes with a step that waits (`choices` or `capture`)",
+        );
+    }
     Step {
         id: raw.id.value.clone(),
         actions,
         router,
+        accepts,
     }
+}
+
+fn load_accepts(
+    fi: usize,
+    raw: &[S<RawAccept>],
+    index: &Index,
+    starts: &[usize],
+    cx: &mut Cx,
+) -> Vec<Accept> {
+    let mut out = Vec::new();
+    for a in raw {
+        let at = &a.referenced;
+        let a = &a.value;
+        let words = cx.answer_words(&a.words);
+        let rules = cx.rules(&a.rules);
+        let capture = match (&a.capture, &a.var) {
+            (Some(kind), Some(var)) => {
+                if !cx.check_var_name(&var.value, &var.referenced) {
+                    continue;
+                }
+                match kind.value.as_str() {
+                    "zip" => Some((CaptureKind::Zip, var.value.clone())),
+                    "location" => Some((CaptureKind::Location, var.value.clone())),
+                    "number" => Some((CaptureKind::Number, var.value.clone())),
+                    other => {
+                        cx.problem(
+                            &kind.referenced,
+                            format!("an accepted capture is `zip`, `location` or `number`, not `{other}`"),
+                        );
+                        continue;
+                    }
+                }
+            }
+            (Some(kind), None) => {
+                cx.problem(&kind.referenced, "a `capture` needs the `var` it keeps");
+                continue;
+            }
+            (None, Some(var)) => {
+                cx.problem(&var.referenced, "`var` goes with `capture`");
+                continue;
+            }
+            (None, None) => None,
+        };
+        let kinds = usize::from(!a.words.is_empty() || !a.rules.is_empty()) + usize::from(capture.is_some());
+        if kinds != 1 {
+            cx.problem(
+                at,
+                "an accepted answer has `words` and/or `match`, or a `capture` (one of the two)",
+            );
+            continue;
+        }
+        let mut set = Vec::new();
+        for (k, v) in &a.set {
+            if cx.check_var_name(k, at) {
+                set.push((k.clone(), v.clone()));
+            }
+        }
+        let Some(target) = index.resolve(fi, &a.next, starts, cx) else {
+            continue;
+        };
+        out.push(Accept {
+            words,
+            rules,
+            capture,
+            set,
+            target,
+        });
+    }
+    out
 }
 
 fn load_choices(
@@ -502,22 +616,8 @@ fn load_choices(
             first_emergency: false,
             is_label: true,
         });
-        let mut words = Vec::new();
-        for w in &c.words {
-            let folded: Vec<String> = fold(&w.value).words().map(str::to_owned).collect();
-            if folded.is_empty() {
-                cx.problem(&w.referenced, "choice word has no letters or digits");
-                continue;
-            }
-            if folded.len() == 1 && keywords::is_reserved(&folded[0]) {
-                cx.problem(
-                    &w.referenced,
-                    format!("`{}` is a reserved SMS keyword (STOP, HELP, START...) and cannot pick a choice", w.value),
-                );
-                continue;
-            }
-            words.push(folded);
-        }
+        let words = cx.answer_words(&c.words);
+        let rules = cx.rules(&c.rules);
         let mut set = Vec::new();
         for (k, v) in &c.set {
             if cx.check_var_name(k, &c.label.referenced) {
@@ -528,6 +628,7 @@ fn load_choices(
         choices.push(Choice {
             label: c.label.value.clone(),
             words,
+            rules,
             set,
             target,
         });
@@ -635,7 +736,6 @@ fn load_trigger(
     at: &Location,
     index: &Index,
     starts: &[usize],
-    concepts: &Concepts,
     cx: &mut Cx,
 ) -> Option<Trigger> {
     let intent = raw.intent.value.clone();
@@ -679,19 +779,10 @@ fn load_trigger(
             substrings.push((lang, compact));
         }
     }
-    let rules_of = |list: &[S<String>], cx: &mut Cx| {
-        let mut out = Vec::new();
-        for r in list {
-            match concepts.parse_rule(&r.value) {
-                Ok(rule) => out.push(rule),
-                Err(e) => super::concepts::rule_problem(cx.problems, cx.file, r, e),
-            }
-        }
-        out
-    };
-    let rules = rules_of(&raw.rules, cx);
-    let except = rules_of(&raw.except, cx);
+    let rules = cx.rules(&raw.rules);
+    let except = cx.rules(&raw.except);
     if !raw.fallback
+        && !raw.stuck
         && words.is_empty()
         && patterns.is_empty()
         && substrings.is_empty()
@@ -707,6 +798,12 @@ fn load_trigger(
             at,
             "`except` cancels `match` rules it overlaps, but this trigger has no `match`",
         );
+    }
+    if raw.reprompt && !raw.aside {
+        cx.problem(at, "`reprompt` goes with `aside: true`");
+    }
+    if raw.stuck && (raw.fallback || raw.aside || !raw.rules.is_empty() || !words.is_empty() || !patterns.is_empty()) {
+        cx.problem(at, "a `stuck: true` trigger is used after two misunderstandings: give it no `match`, `words` or `patterns`, and no `fallback` or `aside`");
     }
     if raw.fallback && (!words.is_empty() || !patterns.is_empty() || !raw.rules.is_empty()) {
         cx.problem(at, "a fallback trigger matches what nothing else matches: give it no `words` or `patterns`");
@@ -724,6 +821,9 @@ fn load_trigger(
         priority: raw.priority.as_ref().map_or(0, |p| p.value),
         urgent: raw.urgent,
         fallback: raw.fallback,
+        aside: raw.aside,
+        reprompt: raw.reprompt,
+        stuck: raw.stuck,
         set,
         words,
         patterns,
@@ -848,7 +948,9 @@ fn check_graph(set: &FlowSet, raws: &[(PathBuf, RawFlow)], problems: &mut Vec<Pr
             continue;
         }
         reached[fi][si] = true;
-        for t in successors(&set.flows[fi].steps[si].router) {
+        let step = &set.flows[fi].steps[si];
+        let accepted = step.accepts.iter().map(|a| a.target);
+        for t in successors(&step.router).into_iter().chain(accepted) {
             match t {
                 Target::Step(s) => stack.push((fi, s)),
                 Target::Flow { flow, step } => stack.push((flow, step)),
@@ -950,6 +1052,16 @@ fn check_triggers(set: &FlowSet, raws: &[(PathBuf, RawFlow)], problems: &mut Vec
             0,
             0,
             "no flow has a `fallback: true` trigger: messages nothing matches would get no answer",
+        ));
+    }
+    let stuck: Vec<&Trigger> = set.triggers.iter().filter(|t| t.stuck).collect();
+    if stuck.len() > 1 {
+        let f = &set.flows[stuck[1].flow];
+        problems.push(Problem::new(
+            &f.file,
+            0,
+            0,
+            "more than one `stuck: true` trigger",
         ));
     }
     if fallbacks.len() > 1 {

@@ -24,7 +24,7 @@ use crate::Lang;
 use crate::triage::concepts::{Concepts, Rule};
 pub use actions::Action;
 pub use load::{TextUse, load_dir};
-pub use routers::{Branch, Capture, CaptureKind, Choice, Choices, Cond};
+pub use routers::{Accept, Branch, Capture, CaptureKind, Choice, Choices, Cond};
 
 /// All flows, indexed, with their triggers in the order triage checks them.
 #[derive(Debug)]
@@ -46,6 +46,11 @@ impl FlowSet {
     /// The trigger used when nothing else matches (`fallback: true`), if any.
     pub fn fallback(&self) -> Option<&Trigger> {
         self.triggers.iter().find(|t| t.fallback)
+    }
+
+    /// The trigger used after two misunderstandings in a row (`stuck: true`), if any.
+    pub fn stuck(&self) -> Option<&Trigger> {
+        self.triggers.iter().find(|t| t.stuck)
     }
 
     /// The first trigger declared for `intent`.
@@ -76,6 +81,8 @@ pub struct Step {
     pub id: String,
     pub actions: Vec<Action>,
     pub router: Router,
+    /// What else the step understands while it waits.
+    pub accepts: Vec<Accept>,
 }
 
 /// What happens after a step's actions.
@@ -119,6 +126,12 @@ pub struct Trigger {
     pub urgent: bool,
     /// Used when no trigger matches.
     pub fallback: bool,
+    /// Runs without leaving the step the person waits at (`aside: true`).
+    pub aside: bool,
+    /// After the aside, the waiting step's question is asked again.
+    pub reprompt: bool,
+    /// Used after two misunderstandings in a row at a waiting step.
+    pub stuck: bool,
     /// Variables set when this trigger starts its flow.
     pub set: Vec<(String, String)>,
     /// Phrases: folded words that must appear consecutively in the message.

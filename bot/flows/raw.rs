@@ -61,6 +61,16 @@ pub struct RawTrigger {
     /// Rules over concepts that cancel a `match` where the two overlap.
     #[serde(default)]
     pub except: Vec<S<String>>,
+    /// An aside ("thanks", "what?", "in Spanish please"): its flow runs without leaving the
+    /// step the person was waiting at, and they are back there after it.
+    #[serde(default)]
+    pub aside: bool,
+    /// After an aside, ask the waiting step's question again (its texts and choices).
+    #[serde(default)]
+    pub reprompt: bool,
+    /// The one trigger used after two misunderstandings in a row at a waiting step.
+    #[serde(default)]
+    pub stuck: bool,
 }
 
 /// A concepts file (`flows/concepts/*.yaml`): named word lists and rules, shared by every flow.
@@ -114,6 +124,9 @@ pub struct RawStep {
     pub otherwise: Option<S<String>>,
     #[serde(default)]
     pub capture: Option<S<RawCapture>>,
+    /// What else a waiting step understands, beyond its choices or capture.
+    #[serde(default)]
+    pub accepts: Vec<S<RawAccept>>,
     #[serde(default)]
     pub branch: Option<Vec<S<RawBranch>>>,
     #[serde(default)]
@@ -133,6 +146,8 @@ pub enum RawAction {
     Handoff(RawHandoff),
     Refer(RawRefer),
     End(Option<bool>),
+    Repeat(Option<bool>),
+    Back(Option<bool>),
 }
 
 #[derive(Debug, Deserialize)]
@@ -160,6 +175,29 @@ pub struct RawChoice {
     pub label: S<String>,
     #[serde(default)]
     pub words: Vec<S<String>>,
+    /// Rules over concepts: the choice picked by what an answer means.
+    #[serde(default, rename = "match")]
+    pub rules: Vec<S<String>>,
+    #[serde(default)]
+    pub set: BTreeMap<String, String>,
+    pub next: S<String>,
+}
+
+/// Something else a waiting step understands: words or concept rules (like a choice without a
+/// label), or a value captured from anywhere in the message.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAccept {
+    #[serde(default)]
+    pub words: Vec<S<String>>,
+    #[serde(default, rename = "match")]
+    pub rules: Vec<S<String>>,
+    /// `zip`, `location` or `number`: found anywhere in the message.
+    #[serde(default)]
+    pub capture: Option<S<String>>,
+    /// The variable a capture keeps.
+    #[serde(default)]
+    pub var: Option<S<String>>,
     #[serde(default)]
     pub set: BTreeMap<String, String>,
     pub next: S<String>,

@@ -21,7 +21,8 @@
 //! A **term** is a phrase of consecutive words. A word written under `en` or `es` matches any
 //! message word with the same Snowball stem in that language (`stem.rs`); under `any`, only the
 //! word itself. `word*` matches words that begin with `word`; `=word` turns stemming off for one
-//! word. A `?` in a message is a word of its own, so a concept can tell a question from a report.
+//! word. A `?` in a message is a word of its own, so a concept can tell a question from a report;
+//! `^` and `$` are the start and the end of the message (`"^ what ? $"` is the whole message).
 //!
 //! A **rule** combines concepts: `a b` (b right after a), `a ..N b` (b begins at most N words
 //! after a ends; `..` alone is `..8`), `a ~N b` (the same, in either order; `~` alone is `~8`).
@@ -199,8 +200,8 @@ impl Concepts {
                 Some(r) => (true, r),
                 None => (false, raw),
             };
-            if raw == "?" {
-                words.push(Key::Exact("?".into()));
+            if raw == "?" || raw == "^" || raw == "$" {
+                words.push(Key::Exact(raw.into()));
                 continue;
             }
             match raw {
@@ -430,6 +431,10 @@ impl Concepts {
     pub fn lang_votes(&self, t: &Tokens) -> (u32, u32) {
         let (mut en, mut es) = (0, 0);
         for i in 0..t.words.len() {
+            // Numbers ("1", "911", a ZIP) say nothing about the language.
+            if t.words[i].len() < 2 || !t.words[i].bytes().any(|b| b.is_ascii_alphabetic()) {
+                continue;
+            }
             let in_en = self.exact_en.contains(&t.words[i]) || self.stems_en.contains(&t.en[i]);
             let in_es = self.exact_es.contains(&t.words[i]) || self.stems_es.contains(&t.es[i]);
             match (in_en, in_es) {
@@ -466,15 +471,18 @@ impl Concepts {
     /// tokens with their stems.
     pub fn tokens<'a>(&self, words: impl Iterator<Item = &'a str>) -> Tokens {
         let mut t = Tokens::default();
+        // The start and the end of the message are words of their own, `^` and `$`, so a term
+        // can ask for a whole message ("^ what ? $").
+        t.words.push("^".into());
         for w in words {
-            if t.words.len() >= MAX_TOKENS {
+            if t.words.len() >= MAX_TOKENS - 1 {
                 break;
             }
             t.words.push(w.to_owned());
         }
-        t.words.truncate(MAX_TOKENS);
+        t.words.push("$".into());
         for w in &t.words {
-            if w == "?" {
+            if w == "?" || w == "^" || w == "$" {
                 t.en.push(String::new());
                 t.es.push(String::new());
             } else {
@@ -666,16 +674,16 @@ mod tests {
             ("apnea", &[], &[], &["no ..2 breathe"]),
             ("someone-apnea", &[], &[], &["person ~4 apnea"]),
         ]);
-        assert_eq!(found(&c, "he isnt really breathing", "apnea"), vec![(1, 4)]);
+        assert_eq!(found(&c, "he isnt really breathing", "apnea"), vec![(2, 5)]);
         assert_eq!(found(&c, "he breathes", "apnea"), vec![]);
-        assert_eq!(found(&c, "mi amigo no respiraba", "apnea"), vec![(2, 4)]);
+        assert_eq!(found(&c, "mi amigo no respiraba", "apnea"), vec![(3, 5)]);
         assert_eq!(
             found(&c, "my friend is not breathing", "someone-apnea"),
-            vec![(1, 5)]
+            vec![(2, 6)]
         );
         assert_eq!(
             found(&c, "not breathing my friend", "someone-apnea"),
-            vec![(0, 4)]
+            vec![(1, 5)]
         );
         assert_eq!(
             found(&c, "friend a b c d e f g h not breathing", "someone-apnea"),
@@ -685,6 +693,7 @@ mod tests {
 
     #[test]
     fn clitics_and_prefixes_and_questions() {
+        // Spans count the start of the message, `^`, as word 0.
         let c = set(&[
             ("kill", &[], &["matar"], &[]),
             ("me", &[], &["me"], &[]),
@@ -692,12 +701,12 @@ mod tests {
             ("q", &["?"], &[], &[]),
             ("kill-me", &[], &[], &["kill me", "me ..1 kill"]),
         ]);
-        assert_eq!(found(&c, "voy a matarme", "kill-me"), vec![(2, 4)]);
+        assert_eq!(found(&c, "voy a matarme", "kill-me"), vec![(3, 5)]);
         assert_eq!(found(&c, "me voy a matar", "kill-me"), vec![]);
         // Items may share words: "me" then "me matar".
-        assert_eq!(found(&c, "me quiero matar", "kill-me"), vec![(0, 3)]);
-        assert_eq!(found(&c, "se desmayó", "faint"), vec![(1, 2)]);
-        assert_eq!(found(&c, "desmayada", "faint"), vec![(0, 1)]);
+        assert_eq!(found(&c, "me quiero matar", "kill-me"), vec![(1, 4)]);
+        assert_eq!(found(&c, "se desmayó", "faint"), vec![(2, 3)]);
+        assert_eq!(found(&c, "desmayada", "faint"), vec![(1, 2)]);
     }
 
     #[test]

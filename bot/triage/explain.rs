@@ -67,7 +67,7 @@ impl Triage {
         msg: &Prepared,
         cls: &Classified,
     ) -> Explanation {
-        let found = flows.concepts.find(&msg.tokens);
+        let found = &msg.found;
         let toks = &msg.tokens.words;
         let mut concepts = Vec::new();
         for (ci, c) in flows.concepts.list.iter().enumerate() {
@@ -91,7 +91,7 @@ impl Triage {
             let mut because = Vec::new();
             let mut cancelled = Vec::new();
             let mut outcomes: Vec<RuleOutcome> = Vec::new();
-            rule_match(t, &found, Some(&mut outcomes));
+            rule_match(t, found, Some(&mut outcomes));
             for o in outcomes {
                 let at = words(toks, &o.span);
                 match o.cancelled_by {

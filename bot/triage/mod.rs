@@ -60,6 +60,8 @@ pub struct Prepared {
     pub tokens: Tokens,
     /// Whether the message is a chat command (`/start`): never an SMS keyword.
     pub command: bool,
+    /// Every concept found in the tokens, for triggers and for choices that match by meaning.
+    pub found: Found,
 }
 
 /// What triage decided.
@@ -186,12 +188,14 @@ impl Triage {
             folded.clone()
         };
         let tokens = flows.concepts.tokens(for_tokens.iter().map(|w| w.as_ref()));
+        let found = flows.concepts.find(&tokens);
         let command = text.trim_start().starts_with('/');
         Prepared {
             folded,
             corrected,
             tokens,
             command,
+            found,
         }
     }
 
@@ -280,9 +284,8 @@ impl Triage {
             }
         }
         if self.has_rules {
-            let found = flows.concepts.find(&msg.tokens);
             for (ti, t) in flows.triggers.iter().enumerate() {
-                if let Some(span) = rule_match(t, &found, None) {
+                if let Some(span) = rule_match(t, &msg.found, None) {
                     hit[ti].get_or_insert(span.lang);
                 }
             }

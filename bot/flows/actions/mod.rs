@@ -5,12 +5,14 @@
 //! Actions do no I/O: whatever needs the outside world (a counselor queue, a send) becomes an
 //! [`Effect`](crate::engine::Effect) for the runtime to carry out.
 
+pub mod back;
 pub mod clear;
 pub mod end;
 pub mod handoff;
 pub mod lang;
 pub mod locate;
 pub mod refer;
+pub mod repeat;
 pub mod say;
 pub mod set;
 
@@ -29,6 +31,8 @@ pub enum Action {
     Handoff(handoff::Handoff),
     Refer(refer::Refer),
     End(end::End),
+    Repeat(repeat::Repeat),
+    Back(back::Back),
 }
 
 impl Action {
@@ -42,6 +46,8 @@ impl Action {
             RawAction::Handoff(h) => Action::Handoff(handoff::Handoff::load(h, cx)?),
             RawAction::Refer(r) => Action::Refer(refer::Refer::load(r, &raw.referenced, cx)?),
             RawAction::End(_) => Action::End(end::End),
+            RawAction::Repeat(_) => Action::Repeat(repeat::Repeat),
+            RawAction::Back(_) => Action::Back(back::Back),
         })
     }
 
@@ -55,6 +61,8 @@ impl Action {
             Action::Handoff(a) => a.run(ex),
             Action::Refer(a) => a.run(ex),
             Action::End(a) => a.run(ex),
+            Action::Repeat(a) => a.run(ex),
+            Action::Back(a) => a.run(ex),
         }
     }
 }
