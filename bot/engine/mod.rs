@@ -701,10 +701,16 @@ impl Exec<'_> {
         self.session.misses = self.session.misses.saturating_add(1);
         let engine = self.engine;
         if self.session.misses >= 2
-            && let Some(t) = engine.flows.stuck()
+            && let Some(ti) = engine.flows.triggers.iter().position(|t| t.stuck)
         {
             self.session.misses = 0;
-            self.run_from(t.flow, t.start);
+            let none = Classified {
+                keyword: None,
+                trigger: None,
+                lang_hint: None,
+                also_urgent: Vec::new(),
+            };
+            self.start(ti, &none);
             return;
         }
         let step = &engine.flows.flows[fi].steps[si];

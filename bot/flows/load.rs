@@ -400,14 +400,9 @@ fn validate(raws: Vec<(PathBuf, RawFlow)>, concepts: Concepts) -> Loaded {
             ));
         }
         for (ti, trig) in raw.triggers.iter().enumerate() {
-            if let Some(t) = load_trigger(
-                fi,
-                &trig.value,
-                &trig.referenced,
-                &index,
-                &starts,
-                &mut cx,
-            ) {
+            if let Some(t) =
+                load_trigger(fi, &trig.value, &trig.referenced, &index, &starts, &mut cx)
+            {
                 triggers.push((t.priority, fi, ti, t));
             }
         }
@@ -555,7 +550,8 @@ fn load_accepts(
             }
             (None, None) => None,
         };
-        let kinds = usize::from(!a.words.is_empty() || !a.rules.is_empty()) + usize::from(capture.is_some());
+        let kinds = usize::from(!a.words.is_empty() || !a.rules.is_empty())
+            + usize::from(capture.is_some());
         if kinds != 1 {
             cx.problem(
                 at,
@@ -802,8 +798,10 @@ fn load_trigger(
     if raw.reprompt && !raw.aside {
         cx.problem(at, "`reprompt` goes with `aside: true`");
     }
-    if raw.stuck && (raw.fallback || raw.aside || !raw.rules.is_empty() || !words.is_empty() || !patterns.is_empty()) {
-        cx.problem(at, "a `stuck: true` trigger is used after two misunderstandings: give it no `match`, `words` or `patterns`, and no `fallback` or `aside`");
+    if raw.stuck
+        && (raw.fallback || !raw.rules.is_empty() || !words.is_empty() || !patterns.is_empty())
+    {
+        cx.problem(at, "a `stuck: true` trigger is used after two misunderstandings: give it no `match`, `words` or `patterns`, and no `fallback`");
     }
     if raw.fallback && (!words.is_empty() || !patterns.is_empty() || !raw.rules.is_empty()) {
         cx.problem(at, "a fallback trigger matches what nothing else matches: give it no `words` or `patterns`");

@@ -7,9 +7,7 @@ conversation-close = You're welcome. I'm here any time, day or night: just text 
 conversation-close-emergency = Stay with them until help arrives. If they stop breathing or you can't wake them, call 911 now and give naloxone again.
 # Source: CDC "What to Do if You Think Someone is Overdosing" (cdc.gov/stop-overdose: call 911);
 # 988lifeline.org (call or text 988).
-conversation-stuck = Sorry, I'm not getting it. If someone is overdosing, call 911 now. Thoughts of suicide: call or text 988. Or pick from the menu:
+conversation-stuck = Sorry, I'm not getting it. If someone is overdosing, call 911 now. Thoughts of suicide: call or text 988.
 # Source: CDC "What to Do if You Think Someone is Overdosing" (cdc.gov/stop-overdose: call 911);
 # 988lifeline.org (call or text 988).
-conversation-stuck-person = Sorry, I'm not getting it. Want to talk to a person? A counselor can pick this up. If someone is overdosing, call 911 now. Thoughts of suicide: call or text 988.
-conversation-choice-person = Talk to a person
-conversation-choice-menu = Main menu
+conversation-stuck-person = Sorry, I'm not getting it. To talk to a person, reply PERSON. If someone is overdosing, call 911 now. Thoughts of suicide: call or text 988.
