@@ -607,10 +607,7 @@ impl Exec<'_> {
             .collect();
         match self.replies.last_mut() {
             Some(r) if r.choices.is_empty() => r.choices = labels,
-            _ => self.replies.push(Reply {
-                text: String::new(),
-                choices: labels,
-            }),
+            _ => self.replies.push(Reply::choices(labels)),
         }
     }
 }

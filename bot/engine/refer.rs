@@ -5,7 +5,7 @@
 //! of the loaded directory, the place and the time in the input.
 
 use crate::Lang;
-use crate::engine::{Channel, Ctx, Exec};
+use crate::engine::{Channel, Ctx, Exec, Reply};
 use crate::flows::routers::capture::find_zip;
 
 /// Service kinds a flow may ask for (issue 5's directory kinds).
@@ -67,7 +67,9 @@ pub const PAGE: usize = 3;
 
 /// An answer from the directory.
 pub struct ReferAnswer {
-    pub texts: Vec<String>,
+    /// The replies: the list as text and, when places were found, as data too
+    /// ([`Reply::listing`]).
+    pub replies: Vec<Reply>,
     /// Whether a further page exists.
     pub more: bool,
 }
@@ -106,10 +108,9 @@ pub fn run(ex: &mut Exec, kind: Option<&str>, near: &str, next_page: bool) {
         _ => None,
     };
     match answer {
-        Some(a) if !a.texts.is_empty() => {
-            for t in a.texts {
-                ex.say_text(t);
-            }
+        Some(a) if a.replies.iter().any(|r| !r.text.trim().is_empty()) => {
+            ex.replies
+                .extend(a.replies.into_iter().filter(|r| !r.text.trim().is_empty()));
             ex.session
                 .vars
                 .insert("refer_offset".into(), offset.to_string());

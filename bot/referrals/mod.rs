@@ -74,6 +74,6 @@ pub use find::{Hit, Page, Query};
 pub use hours::{Hours, HoursError, Status, wall_clock};
 pub use import::{ImportError, ImportReport, Problem, import};
 pub use locate::{LocateError, Located, Locator, Place, PlaceError, Places};
-pub use render::{RenderOptions, Style, Texts, Units, render, render_locate_error};
+pub use render::{RenderOptions, Style, Texts, Units, render, render_locate_error, reply};
 pub use service::Referrals;
 pub use zip::{ZipError, ZipTable};

@@ -15,11 +15,12 @@ use chrono::{Datelike, NaiveTime, Timelike};
 use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
 
-use super::directory::Kind;
+use super::directory::{Kind, Service};
 use super::find::{Hit, Page};
 use super::hours::Status;
 use super::locate::{LocateError, Located};
 use crate::Lang;
+use crate::engine::reply::{Listing, Phone, Place, Reply};
 use crate::text::{Encoding, segments};
 
 /// How a text is looked up: a message id and its arguments, returning the formatted text in the
@@ -100,18 +101,74 @@ pub const MESSAGE_IDS: &[&str] = &[
     "refer-kind-drop-in",
 ];
 
-/// The reply for a page of results found near `at`. Currently always one message; a `Vec` so a
-/// channel may later be given one message per place.
+/// The texts of the reply for a page of results found near `at` (one message; see [`reply`]).
 pub fn render(page: &Page, at: &Located, opts: &RenderOptions, texts: &Texts<'_>) -> Vec<String> {
-    let text = if page.hits.is_empty() {
-        empty(page, at, opts, texts)
-    } else {
-        match opts.style {
-            Style::Sms => list_sms(page, at, opts, texts),
-            Style::Rich => list_rich(page, at, opts, texts),
-        }
+    vec![reply(page, at, opts, texts).text]
+}
+
+/// The reply for a page of results found near `at`: its text in the style asked for, and,
+/// when places were found, the same places as data ([`Listing`]) for channels that show each
+/// place in its own form.
+pub fn reply(page: &Page, at: &Located, opts: &RenderOptions, texts: &Texts<'_>) -> Reply {
+    if page.hits.is_empty() {
+        return Reply::text(finish(empty(page, at, opts, texts), opts.style));
+    }
+    let text = match opts.style {
+        Style::Sms => list_sms(page, at, opts, texts),
+        Style::Rich => list_rich(page, at, opts, texts),
     };
-    vec![finish(text, opts.style)]
+    Reply {
+        text: finish(text, opts.style),
+        listing: Some(listing(page, at, opts, texts)),
+        ..Reply::default()
+    }
+}
+
+/// The places of a page as data, every word in the person's language.
+fn listing(page: &Page, at: &Located, opts: &RenderOptions, texts: &Texts<'_>) -> Listing {
+    let places = page
+        .hits
+        .iter()
+        .enumerate()
+        .map(|(i, hit)| {
+            let s = &hit.service;
+            let phone = (!s.phone.is_empty()).then(|| {
+                let number = format_phone(&s.phone);
+                Phone {
+                    tel: tel_of(&s.phone),
+                    line: texts("refer-phone", &[("phone", number.clone())]),
+                    number,
+                }
+            });
+            Place {
+                number: page.query.offset + i + 1,
+                name: s.name.clone(),
+                kinds: kinds_text(s, texts),
+                distance: texts(
+                    "refer-distance",
+                    &distance_args(hit.distance_km, hit.approximate, opts.units),
+                ),
+                open_now: match hit.status {
+                    Status::Unknown => None,
+                    Status::OpenNow { .. } => Some(true),
+                    Status::OpensAt { .. } | Status::ClosedForAWeek => Some(false),
+                },
+                hours: status_text(hit, page, opts.lang, texts),
+                phone,
+                address: address_line(s),
+                lat: s.lat,
+                lon: s.lon,
+                map_url: map_url(hit),
+                directions_url: directions_url(hit),
+                approximate: hit.approximate.then(|| texts("refer-approx-location", &[])),
+                notes: s.notes.clone(),
+            }
+        })
+        .collect();
+    Listing {
+        heading: texts("refer-header", &place_args(at)),
+        places,
+    }
 }
 
 /// The reply when no point could be read from the person's message: ask for a location, or
@@ -223,27 +280,13 @@ fn list_rich(page: &Page, at: &Located, opts: &RenderOptions, texts: &Texts<'_>)
             distance = format!("{distance} · {status}");
         }
         lines.push(distance);
-        let kinds: Vec<String> = s
-            .kinds
-            .iter()
-            .map(|k| texts(&format!("refer-kind-{}", k.code()), &[]))
-            .collect();
-        lines.push(capitalise(&kinds.join(", ")));
+        lines.push(kinds_text(s, texts));
         if !s.phone.is_empty() {
             lines.push(texts("refer-phone", &[("phone", format_phone(&s.phone))]));
         }
-        let state_zip = [s.state.as_str(), s.zip.as_str()]
-            .iter()
-            .filter(|p| !p.is_empty())
-            .copied()
-            .collect::<Vec<_>>()
-            .join(" ");
-        let address: Vec<&str> = [s.address.as_str(), s.city.as_str(), state_zip.as_str()]
-            .into_iter()
-            .filter(|p| !p.is_empty())
-            .collect();
+        let address = address_line(s);
         if !address.is_empty() {
-            lines.push(address.join(", "));
+            lines.push(address);
         }
         lines.push(texts("refer-map", &[("url", map_url(hit))]));
         if hit.approximate {
@@ -258,6 +301,31 @@ fn list_rich(page: &Page, at: &Located, opts: &RenderOptions, texts: &Texts<'_>)
         blocks.push(texts("refer-more", &[]));
     }
     blocks.join("\n\n")
+}
+
+/// "Naloxone, syringes, drop-in": the kinds a service offers, in words.
+fn kinds_text(s: &Service, texts: &Texts<'_>) -> String {
+    let kinds: Vec<String> = s
+        .kinds
+        .iter()
+        .map(|k| texts(&format!("refer-kind-{}", k.code()), &[]))
+        .collect();
+    capitalise(&kinds.join(", "))
+}
+
+/// Street, city, state and ZIP on one line, leaving out what is empty.
+fn address_line(s: &Service) -> String {
+    let state_zip = [s.state.as_str(), s.zip.as_str()]
+        .iter()
+        .filter(|p| !p.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ");
+    [s.address.as_str(), s.city.as_str(), state_zip.as_str()]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn status_text(hit: &Hit, page: &Page, lang: Lang, texts: &Texts<'_>) -> Option<String> {
@@ -343,6 +411,34 @@ fn format_phone(phone: &str) -> String {
         }
         _ => phone.to_owned(),
     }
+}
+
+/// What to dial for a directory phone number: `+1` and ten digits for a US number, with
+/// `;ext=` for an extension ("212-555-0100 ext 2"); otherwise the digits as written.
+fn tel_of(phone: &str) -> String {
+    let (main, ext) = match phone.find(|c: char| c.is_ascii_alphabetic()) {
+        Some(i) => (&phone[..i], &phone[i..]),
+        None => (phone, ""),
+    };
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    let (main_digits, ext_digits) = (digits(main), digits(ext));
+    let mut tel = match main_digits.len() {
+        10 => format!("+1{main_digits}"),
+        11 if main_digits.starts_with('1') => format!("+{main_digits}"),
+        _ if main.trim_start().starts_with('+') => format!("+{main_digits}"),
+        _ => main_digits,
+    };
+    if !ext_digits.is_empty() {
+        tel.push_str(";ext=");
+        tel.push_str(&ext_digits);
+    }
+    tel
+}
+
+/// Directions to the place on OpenStreetMap, from wherever the person says they start.
+fn directions_url(hit: &Hit) -> String {
+    let (lat, lon) = (hit.service.lat, hit.service.lon);
+    format!("https://www.openstreetmap.org/directions?route=%3B{lat:.5}%2C{lon:.5}")
 }
 
 fn map_url(hit: &Hit) -> String {

@@ -10,7 +10,7 @@ use chrono_tz::Tz;
 
 use super::{
     ConfigError, DirectoryHandle, Kind, Locator, Query, ReferralsConfig, RenderOptions, Style,
-    render, wall_clock,
+    reply, wall_clock,
 };
 use crate::engine::refer::{self, ReferAnswer, ReferQuery};
 
@@ -83,7 +83,7 @@ impl refer::Referrals for Referrals {
             more_hint: false,
         };
         Some(ReferAnswer {
-            texts: render(&page, &located, &opts, texts),
+            replies: vec![reply(&page, &located, &opts, texts)],
             more: page.has_more(),
         })
     }
