@@ -37,6 +37,10 @@ pub const WEB_TEXTS: &[&str] = &[
     "web-empty",
     "web-too-long",
     "web-embed-button",
+    "web-call",
+    "web-directions",
+    "web-map",
+    "web-leave",
 ];
 
 /// Where a message is defined, for problems that point into `.ftl` files.
