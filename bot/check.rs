@@ -57,6 +57,7 @@ pub fn builtin_texts() -> BTreeSet<String> {
     s.extend(flows::actions::handoff::TEXTS.iter().map(|k| k.to_string()));
     s.extend(engine::refer::TEXTS.iter().map(|k| k.to_string()));
     s.extend(crate::locales::WEB_TEXTS.iter().map(|k| k.to_string()));
+    s.extend(crate::locales::CHANNEL_TEXTS.iter().map(|k| k.to_string()));
     s.extend(
         crate::referrals::render::MESSAGE_IDS
             .iter()
@@ -213,8 +214,10 @@ pub fn check(flows_dir: &Path, locales_dir: &Path) -> Report {
         }
     }
     for key in &builtins {
-        // The web chat's page texts are shown in a browser, never sent by SMS.
-        if crate::locales::WEB_TEXTS.contains(&key.as_str()) {
+        // The web chat's page texts and the channels' button labels are never sent by SMS.
+        if crate::locales::WEB_TEXTS.contains(&key.as_str())
+            || crate::locales::CHANNEL_TEXTS.contains(&key.as_str())
+        {
             continue;
         }
         for lang in Lang::ALL {
