@@ -273,3 +273,53 @@ async fn leaving_the_counselor_queue_is_a_button() {
     }
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_spanish_the_place_the_cards_and_the_notes_are_in_spanish() {
+    let _one = browser::serial().await;
+    let dir = tempfile::tempdir().unwrap();
+    let server = server_with_directory(dir.path(), "").await;
+    let mut opts = Options::phone();
+    opts.languages = "es-MX,es".into();
+    let b = Browser::start(opts).await;
+    b.goto(&server.url).await;
+    b.send_chat("donde consigo naloxona en el bronx").await;
+    b.wait_for_count("#log .msg.bot .place", 3, WAIT).await;
+    b.wait_for_text("#log .msg.bot .text", "Cerca de El Bronx:", WAIT)
+        .await;
+    assert!(
+        !b.texts("#log .msg.bot .text")
+            .await
+            .iter()
+            .any(|t| t.contains("The Bronx")),
+        "the Spanish name of the place"
+    );
+    let calls = attrs(&b, "#log .place a.call", "href").await;
+    assert!(
+        calls
+            .iter()
+            .all(|c| c[1].as_str().unwrap().starts_with("Llamar 718-555-01")),
+        "{calls:?}"
+    );
+    assert!(
+        attrs(&b, "#log .place a.directions", "href")
+            .await
+            .iter()
+            .all(|d| d[1] == "Cómo llegar")
+    );
+    let notes = b.texts("#log .place .place-notes").await;
+    assert!(
+        notes.contains(&"Abierto toda la noche, todas las noches.".to_owned()),
+        "{notes:?}"
+    );
+    b.exec(
+        "document.querySelector('#log .msg.has-places').scrollIntoView({block: 'start'}); \
+         return null;",
+        vec![],
+    )
+    .await;
+    b.screenshot(&artifacts().join("phone-places-es.png")).await;
+    assert_readable_and_tappable(&b, "places in Spanish").await;
+    b.quit().await;
+    server.stop().await;
+}

@@ -152,6 +152,13 @@ fn one_typo_gives_one_problem_with_a_suggestion() {
             std::fs::write(flows.join(p.file_name().unwrap()), text).unwrap();
         }
     }
+    // The triggers' concepts live beside the flows.
+    let concepts = flows.join("concepts");
+    std::fs::create_dir(&concepts).unwrap();
+    for e in std::fs::read_dir(root.join("flows/concepts")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, concepts.join(p.file_name().unwrap())).unwrap();
+    }
     let out = haven()
         .arg("--flows")
         .arg(&flows)
@@ -246,4 +253,73 @@ fn the_shipped_example_configuration_is_valid() {
     }
     haven::config::Config::load_with(Some(&root.join("deploy/places.example.toml")), &|_| None)
         .expect("places example loads");
+}
+
+#[test]
+fn services_find_says_what_is_missing_and_the_readme_harlem_example_works() {
+    let data = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = haven()
+            .env("HAVEN_DATA", data.path())
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // As in the README: import the example directory.
+    let (ok, out, _) = run(&["services", "import", "deploy/directory.example.csv"]);
+    assert!(ok, "{out}");
+    // Without the places file, "harlem" is not a place haven knows: the operator is told why
+    // and how to fix it, not shown the chat's prompt as if it were an answer.
+    let (ok, out, err) = run(&["services", "find", "harlem"]);
+    assert!(!ok);
+    assert_eq!(
+        out, "",
+        "nothing on stdout for scripts to mistake for an answer"
+    );
+    assert!(
+        err.contains(
+            "\"harlem\" is not a ZIP code or \"lat,lon\", and no place names are configured"
+        ) && err.contains("haven --config deploy/places.example.toml services find"),
+        "{err}"
+    );
+    // With it, as the README says, Harlem is found (and in Spanish, with its Spanish name).
+    let (ok, out, err) = run(&[
+        "--config",
+        "deploy/places.example.toml",
+        "services",
+        "find",
+        "harlem",
+    ]);
+    assert!(ok, "{err}");
+    assert!(
+        out.starts_with("Near Harlem:\n1) EXAMPLE - Harlem Health"),
+        "{out}"
+    );
+    let (ok, out, _) = run(&[
+        "--config",
+        "deploy/places.example.toml",
+        "services",
+        "find",
+        "el bronx",
+        "--lang",
+        "es",
+    ]);
+    assert!(ok && out.starts_with("Cerca de El Bronx:"), "{out}");
+    // A place that is not configured names the ones that are.
+    let (ok, _, err) = run(&[
+        "--config",
+        "deploy/places.example.toml",
+        "services",
+        "find",
+        "narnia",
+    ]);
+    assert!(
+        !ok && err.contains("(configured: Chelsea, Lower East Side, Harlem"),
+        "{err}"
+    );
 }

@@ -84,6 +84,7 @@ pub const MESSAGE_IDS: &[&str] = &[
     "refer-phone",
     "refer-map",
     "refer-approx-location",
+    "refer-notes-in-english",
     "refer-more",
     "refer-no-more",
     "refer-none-near",
@@ -161,12 +162,12 @@ fn listing(page: &Page, at: &Located, opts: &RenderOptions, texts: &Texts<'_>) -
                 map_url: map_url(hit),
                 directions_url: directions_url(hit),
                 approximate: hit.approximate.then(|| texts("refer-approx-location", &[])),
-                notes: s.notes.clone(),
+                notes: notes_for(s, opts.lang, texts),
             }
         })
         .collect();
     Listing {
-        heading: texts("refer-header", &place_args(at)),
+        heading: texts("refer-header", &place_args(at, opts.lang)),
         places,
     }
 }
@@ -188,14 +189,15 @@ fn finish(text: String, style: Style) -> String {
     }
 }
 
-/// `$here` and `$place` for texts that name where the person is.
-fn place_args(at: &Located) -> [(&'static str, String); 2] {
+/// `$here` and `$place` for texts that name where the person is, the place in the person's
+/// language ("El Bronx" for "The Bronx" when the operator gave a Spanish name).
+fn place_args(at: &Located, lang: Lang) -> [(&'static str, String); 2] {
     [
         (
             "here",
             if at.label.is_none() { "yes" } else { "no" }.to_owned(),
         ),
-        ("place", at.label.clone().unwrap_or_default()),
+        ("place", at.label_for(lang).unwrap_or_default().to_owned()),
     ]
 }
 
@@ -205,7 +207,7 @@ fn empty(page: &Page, at: &Located, opts: &RenderOptions, texts: &Texts<'_>) -> 
         &distance_args(page.query.radius_km, false, opts.units),
     );
     let first = if page.total_within_radius == 0 {
-        let [here, place] = place_args(at);
+        let [here, place] = place_args(at, opts.lang);
         let kind = page.query.kind.map_or("any", Kind::code).to_owned();
         texts(
             "refer-none-near",
@@ -219,7 +221,7 @@ fn empty(page: &Page, at: &Located, opts: &RenderOptions, texts: &Texts<'_>) -> 
 }
 
 fn list_sms(page: &Page, at: &Located, opts: &RenderOptions, texts: &Texts<'_>) -> String {
-    let header = texts("refer-header", &place_args(at));
+    let header = texts("refer-header", &place_args(at, opts.lang));
     let footer = (opts.more_hint && page.has_more()).then(|| texts("refer-more", &[]));
     // (longest name, longest address) allowed; tried in order until the reply fits.
     const LIMITS: [(usize, usize); 5] = [
@@ -268,7 +270,7 @@ fn list_sms(page: &Page, at: &Located, opts: &RenderOptions, texts: &Texts<'_>) 
 }
 
 fn list_rich(page: &Page, at: &Located, opts: &RenderOptions, texts: &Texts<'_>) -> String {
-    let mut blocks = vec![texts("refer-header", &place_args(at))];
+    let mut blocks = vec![texts("refer-header", &place_args(at, opts.lang))];
     for (i, hit) in page.hits.iter().enumerate() {
         let s = &hit.service;
         let mut lines = vec![format!("{}. {}", page.query.offset + i + 1, s.name)];
@@ -292,8 +294,9 @@ fn list_rich(page: &Page, at: &Located, opts: &RenderOptions, texts: &Texts<'_>)
         if hit.approximate {
             lines.push(texts("refer-approx-location", &[]));
         }
-        if !s.notes.is_empty() {
-            lines.push(s.notes.clone());
+        let notes = notes_for(s, opts.lang, texts);
+        if !notes.is_empty() {
+            lines.push(notes);
         }
         blocks.push(lines.join("\n"));
     }
@@ -311,6 +314,18 @@ fn kinds_text(s: &Service, texts: &Texts<'_>) -> String {
         .map(|k| texts(&format!("refer-kind-{}", k.code()), &[]))
         .collect();
     capitalise(&kinds.join(", "))
+}
+
+/// The operator's notes in the person's language: the Spanish notes for a Spanish reader when
+/// the directory has them, else the English notes, marked "(en inglés)" for a Spanish reader.
+fn notes_for(s: &Service, lang: Lang, texts: &Texts<'_>) -> String {
+    match lang {
+        Lang::Es if !s.notes_es.is_empty() => s.notes_es.clone(),
+        Lang::Es if !s.notes.is_empty() => {
+            format!("{} {}", texts("refer-notes-in-english", &[]), s.notes)
+        }
+        _ => s.notes.clone(),
+    }
 }
 
 /// Street, city, state and ZIP on one line, leaving out what is empty.
@@ -687,6 +702,57 @@ pub(crate) mod tests {
         assert!(url.starts_with("https://www.openstreetmap.org/?mlat=40."));
         assert!(url.contains("#map=17/40.") || url.contains("#map=15/40."));
         assert!(text.contains("Phone: "));
+    }
+
+    #[test]
+    fn spanish_readers_get_spanish_place_names_and_notes() {
+        let dir = example();
+        let es = fluent(Lang::Es);
+        let bronx = Located {
+            lat: 40.8448,
+            lon: -73.8648,
+            label: Some("The Bronx".into()),
+            label_es: Some("El Bronx".into()),
+            approximate: true,
+        };
+        let page = dir.find(&Query::new((bronx.lat, bronx.lon), at(0, 12, 0)));
+        for style in [Style::Sms, Style::Rich] {
+            let r = reply(&page, &bronx, &opts(Lang::Es, style), &es);
+            assert!(r.text.starts_with("Cerca de El Bronx:"), "{}", r.text);
+            assert_eq!(r.listing.unwrap().heading, "Cerca de El Bronx:");
+        }
+        let en = reply(
+            &page,
+            &bronx,
+            &opts(Lang::En, Style::Rich),
+            &fluent(Lang::En),
+        );
+        assert!(en.text.starts_with("Near The Bronx:"), "{}", en.text);
+        // Notes: the Spanish column where the directory has it, else English marked as such.
+        let (mut translated, mut marked) = (0, 0);
+        for (lat, lon) in [
+            (40.8448, -73.8648),
+            (40.8230, -73.9230),
+            (40.7451, -73.9941),
+        ] {
+            let page = dir.find(&Query::new((lat, lon), at(0, 12, 0)));
+            let listing = reply(&page, &bronx, &opts(Lang::Es, Style::Rich), &es)
+                .listing
+                .unwrap();
+            for (hit, place) in page.hits.iter().zip(&listing.places) {
+                let s = &hit.service;
+                if !s.notes_es.is_empty() {
+                    assert_eq!(place.notes, s.notes_es);
+                    translated += 1;
+                } else if !s.notes.is_empty() {
+                    assert_eq!(place.notes, format!("(en inglés) {}", s.notes));
+                    marked += 1;
+                } else {
+                    assert_eq!(place.notes, "");
+                }
+            }
+        }
+        assert!(translated > 0 && marked > 0, "{translated} {marked}");
     }
 
     #[test]
