@@ -323,3 +323,92 @@ fn services_find_says_what_is_missing_and_the_readme_harlem_example_works() {
         "{err}"
     );
 }
+
+/// Copies a directory tree (flows with their concepts, locales).
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let dest = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_tree(&p, &dest);
+        } else {
+            std::fs::copy(&p, &dest).unwrap();
+        }
+    }
+}
+
+#[test]
+fn check_finds_variables_that_nothing_gives_at_their_place_in_the_ftl_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_tree(&root.join("flows"), &dir.path().join("flows"));
+    copy_tree(&root.join("locales"), &dir.path().join("locales"));
+    let edit = |rel: &str, from: &str, to: &str| {
+        let p = dir.path().join(rel);
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains(from), "{rel}: {from}");
+        std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+    };
+    // A typo of a variable the flows set (the services flow captures `location`).
+    edit(
+        "locales/en/services.ftl",
+        "services-ask-where = What's your ZIP code",
+        "services-ask-where = Still near { $locaton }? What's your ZIP code",
+    );
+    // A variable no flow sets and no code gives.
+    edit(
+        "locales/es/menu.ftl",
+        "menu-welcome = Hola",
+        "menu-welcome = Hola { $nme }",
+    );
+    // A referral text is given only what the referral code passes, on a continuation line.
+    edit(
+        "locales/en/referrals.ftl",
+        "*[no] Near { $place }:",
+        "*[no] Near { $plce }:",
+    );
+    let out = haven()
+        .arg("--flows")
+        .arg(dir.path().join("flows"))
+        .arg("--locales")
+        .arg(dir.path().join("locales"))
+        .args(["check", "--quiet"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let services = dir.path().join("locales/en/services.ftl");
+    let menu = dir.path().join("locales/es/menu.ftl");
+    let referrals = dir.path().join("locales/en/referrals.ftl");
+    let lines: Vec<&str> = stdout.lines().filter(|l| l.contains("variable")).collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert!(
+        lines.contains(
+            &format!(
+                "{}:10:35: unknown variable $locaton (did you mean $location?)",
+                services.display()
+            )
+            .as_str()
+        ),
+        "{stdout}"
+    );
+    let nme = lines
+        .iter()
+        .find(|l| l.starts_with(&format!("{}:3:", menu.display())))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        nme.contains(":3:23: unknown variable $nme (`menu-welcome` is given $"),
+        "{nme}"
+    );
+    assert!(
+        lines.contains(
+            &format!(
+                "{}:18:21: unknown variable $plce (did you mean $place?)",
+                referrals.display()
+            )
+            .as_str()
+        ),
+        "{stdout}"
+    );
+}

@@ -21,6 +21,9 @@ pub const KINDS: &[&str] = &[
     "drop-in",
 ];
 
+/// Session variables the `refer` action sets (texts may show them).
+pub const VARS: &[&str] = &["refer_more", "refer_offset"];
+
 /// Texts the referral code says on a flow's behalf; every locale must have them.
 pub const TEXTS: &[&str] = &["refer-none"];
 

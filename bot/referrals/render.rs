@@ -71,6 +71,21 @@ pub struct RenderOptions {
 /// The SMS budget for one reply.
 pub const SMS_SEGMENTS: usize = 2;
 
+/// The arguments this module passes to its texts, by id; the ids not listed get none.
+/// `haven check` refuses a text that uses a variable its id is not given here.
+pub const ARGS: &[(&str, &[&str])] = &[
+    ("refer-header", &["here", "place"]),
+    ("refer-distance", &["value", "unit", "approx"]),
+    ("refer-open-until", &["time"]),
+    ("refer-opens-today", &["time"]),
+    ("refer-opens-tomorrow", &["time"]),
+    ("refer-opens-day", &["day", "time"]),
+    ("refer-phone", &["phone"]),
+    ("refer-map", &["url"]),
+    ("refer-no-more", &["radius"]),
+    ("refer-none-near", &["here", "place", "kind", "radius"]),
+];
+
 /// Every message id this module uses; `locales/*/referrals.ftl` define exactly these.
 pub const MESSAGE_IDS: &[&str] = &[
     "refer-header",
@@ -553,6 +568,14 @@ pub(crate) mod tests {
         bundle.set_use_isolating(false);
         bundle.add_resource(resource).unwrap();
         move |id, args| {
+            // `ARGS` is what `haven check` holds the texts to: it must list every argument.
+            let declared = ARGS
+                .iter()
+                .find(|(k, _)| *k == id)
+                .map_or(&[][..], |(_, a)| a);
+            for (k, _) in args {
+                assert!(declared.contains(k), "{id} is passed ${k}, missing in ARGS");
+            }
             let msg = bundle
                 .get_message(id)
                 .unwrap_or_else(|| panic!("{path}: no message {id}"));
