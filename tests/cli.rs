@@ -412,3 +412,57 @@ fn check_finds_variables_that_nothing_gives_at_their_place_in_the_ftl_file() {
         "{stdout}"
     );
 }
+
+#[test]
+fn chat_json_keeps_plain_text_replies_and_adds_the_places_as_data() {
+    let data = tempfile::tempdir().unwrap();
+    let import = haven()
+        .env("HAVEN_DATA", data.path())
+        .args(["services", "import", "deploy/directory.example.csv"])
+        .output()
+        .unwrap();
+    assert!(import.status.success());
+    let mut child = haven()
+        .env("HAVEN_DATA", data.path())
+        .args(["chat", "--json", "--ephemeral", "--channel", "web"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"naloxone near 10001\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let line: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).unwrap();
+    // The replies stay strings of plain text, as tools expect.
+    let replies = line["replies"].as_array().unwrap();
+    assert!(replies.iter().all(serde_json::Value::is_string), "{line}");
+    assert!(
+        replies[0]
+            .as_str()
+            .unwrap()
+            .starts_with("Near 10001:\n\n1. EXAMPLE")
+    );
+    // The places come beside them, one list per reply.
+    let places = line["places"].as_array().unwrap();
+    assert_eq!(places.len(), replies.len());
+    let first = &places[0][0];
+    assert_eq!(first["number"], 1);
+    assert_eq!(first["name"], "EXAMPLE – Chelsea Harm Reduction Drop-in");
+    assert_eq!(first["phone"]["tel"], "+12125550101");
+    assert!(
+        first["directions_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://www.openstreetmap.org/directions?route=%3B40.74510%2C-73.99410")
+    );
+    assert_eq!(
+        places[1],
+        serde_json::json!([]),
+        "the question lists no places"
+    );
+}
