@@ -61,6 +61,7 @@ pub fn builtin_texts() -> BTreeSet<String> {
     s.extend(flows::actions::handoff::TEXTS.iter().map(|k| k.to_string()));
     s.extend(engine::refer::TEXTS.iter().map(|k| k.to_string()));
     s.extend(crate::locales::WEB_TEXTS.iter().map(|k| k.to_string()));
+    s.extend(crate::locales::CHANNEL_TEXTS.iter().map(|k| k.to_string()));
     s.extend(
         crate::referrals::render::MESSAGE_IDS
             .iter()
@@ -228,8 +229,10 @@ pub fn check(flows_dir: &Path, locales_dir: &Path) -> Report {
         }
     }
     for key in &builtins {
-        // The web chat's page texts are shown in a browser, never sent by SMS.
-        if crate::locales::WEB_TEXTS.contains(&key.as_str()) {
+        // The web chat's page texts and the channels' button labels are never sent by SMS.
+        if crate::locales::WEB_TEXTS.contains(&key.as_str())
+            || crate::locales::CHANNEL_TEXTS.contains(&key.as_str())
+        {
             continue;
         }
         for lang in Lang::ALL {
@@ -247,6 +250,9 @@ pub fn check(flows_dir: &Path, locales_dir: &Path) -> Report {
                 budget: flows::load::DEFAULT_SMS_SEGMENTS,
             });
         }
+    }
+    if let Some(flows) = &loaded.flows {
+        problems.extend(check_variables(flows, &loaded.uses, &texts));
     }
     let engine = match (problems.is_empty(), loaded.flows) {
         (true, Some(f)) => match Engine::from_parts(f, texts) {
@@ -382,4 +388,182 @@ fn check_sources_and_reviews(
         }
     }
     summary
+}
+
+/// Texts rendered by code outside the engine and the referral and handoff modules, with the
+/// variables it gives them: the rate-limit notice (`messaging::inbound`), the Telegram button
+/// labels (`channels::telegram::handler`), the web chat's too-long note (`channels::web`).
+/// Every other web chat and channel text is rendered with none.
+const CODE_ARGS: &[(&str, &[&str])] = &[
+    ("rate-limited", &[]),
+    ("telegram-share-location", &[]),
+    ("web-too-long", &["max"]),
+];
+
+/// Every variable a text uses must be given to it: a text a flow says (or the engine says on
+/// a flow's behalf) gets the session's variables, which are those the flows set (`set`, a
+/// choice's or a trigger's `set`, `capture`, `locate`) and those the engine sets (`refer`'s
+/// `refer_more` and `refer_offset`, `also_<intent>` for urgent intents); a text that code
+/// renders gets only the arguments that code passes. A variable nobody gives would reach the
+/// person as the literal `{$name}`. Each problem points at the variable in the `.ftl` file.
+fn check_variables(flows: &flows::FlowSet, uses: &[flows::TextUse], texts: &Texts) -> Vec<Problem> {
+    let session = session_variables(flows);
+    // Each way a text is rendered gives it some variables; it may use only those every way
+    // gives.
+    let mut given: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut add = |key: &str, vars: BTreeSet<String>| {
+        given
+            .entry(key.to_owned())
+            .and_modify(|g| g.retain(|v| vars.contains(v)))
+            .or_insert(vars);
+    };
+    let said = engine::TEXTS
+        .iter()
+        .chain(flows::actions::handoff::TEXTS.iter())
+        .chain(engine::refer::TEXTS.iter());
+    for key in said {
+        add(key, session.clone());
+    }
+    let code = crate::referrals::render::ARGS
+        .iter()
+        .chain(crate::handoff::TEXT_ARGS.iter())
+        .chain(CODE_ARGS.iter());
+    for (key, args) in code {
+        add(key, args.iter().map(|a| a.to_string()).collect());
+    }
+    for key in crate::referrals::render::MESSAGE_IDS
+        .iter()
+        .chain(crate::locales::WEB_TEXTS.iter())
+        .chain(crate::locales::CHANNEL_TEXTS.iter())
+    {
+        // Rendered by code; without an entry in a table above, with no variables.
+        if !crate::referrals::render::ARGS.iter().any(|(k, _)| k == key)
+            && !CODE_ARGS.iter().any(|(k, _)| k == key)
+        {
+            add(key, BTreeSet::new());
+        }
+    }
+    let used_by_flows: BTreeSet<&str> = uses.iter().map(|u| u.key.as_str()).collect();
+    let mut problems = Vec::new();
+    let mut sources: BTreeMap<std::path::PathBuf, Option<String>> = BTreeMap::new();
+    for (_, key, site) in texts.all() {
+        let mut allowed = given.get(key).cloned();
+        if used_by_flows.contains(key) {
+            allowed = Some(match allowed {
+                Some(mut a) => {
+                    a.retain(|v| session.contains(v));
+                    a
+                }
+                None => session.clone(),
+            });
+        }
+        // A text nobody says is reported as unused instead.
+        let Some(allowed) = allowed else { continue };
+        for var in &site.variables {
+            if allowed.contains(var) {
+                continue;
+            }
+            let hint = suggestion(var, &allowed).unwrap_or_else(|| {
+                if allowed.is_empty() {
+                    format!(" (`{key}` is given no variables)")
+                } else {
+                    let list: Vec<String> = allowed.iter().map(|v| format!("${v}")).collect();
+                    format!(" (`{key}` is given {})", list.join(", "))
+                }
+            });
+            let message = format!("unknown variable ${var}{hint}");
+            let source = sources
+                .entry(site.file.clone())
+                .or_insert_with(|| std::fs::read_to_string(&site.file).ok());
+            let at = source
+                .as_deref()
+                .and_then(|src| variable_offset(src, site.line, var).map(|o| (src, o)));
+            problems.push(match at {
+                Some((src, offset)) => Problem::at_offset(&site.file, src, offset, message),
+                None => Problem::new(&site.file, site.line, site.col, message),
+            });
+        }
+    }
+    problems
+}
+
+/// The variables a session may hold: those the flows set, and those the engine sets.
+fn session_variables(flows: &flows::FlowSet) -> BTreeSet<String> {
+    use flows::{Action, Router};
+    let mut vars: BTreeSet<String> = engine::refer::VARS.iter().map(|v| v.to_string()).collect();
+    for t in &flows.triggers {
+        vars.extend(t.set.iter().map(|(k, _)| k.clone()));
+        // The engine's name for another urgent intent in the same message (see
+        // `Exec::start_trigger`).
+        if t.urgent {
+            vars.insert(format!("also_{}", t.intent.replace('-', "_")));
+        }
+    }
+    for flow in &flows.flows {
+        for step in &flow.steps {
+            for action in &step.actions {
+                match action {
+                    Action::Set(s) => vars.extend(s.vars.iter().map(|(k, _)| k.clone())),
+                    Action::Locate(l) => {
+                        vars.insert(l.var.clone());
+                    }
+                    _ => {}
+                }
+            }
+            match &step.router {
+                Router::Choices(c) => {
+                    for choice in &c.choices {
+                        vars.extend(choice.set.iter().map(|(k, _)| k.clone()));
+                    }
+                }
+                Router::Capture(c) => {
+                    vars.insert(c.var.clone());
+                }
+                _ => {}
+            }
+        }
+    }
+    vars
+}
+
+/// " (did you mean $x?)" for the closest given variable one or two edits away.
+fn suggestion(var: &str, allowed: &BTreeSet<String>) -> Option<String> {
+    allowed
+        .iter()
+        .map(|k| (strsim::levenshtein(var, k), k))
+        .filter(|(d, k)| *d <= 2 && *d < k.len())
+        .min()
+        .map(|(_, k)| format!(" (did you mean ${k}?)"))
+}
+
+/// The byte offset of `$var` in the message that starts on (1-based) `line` of `source`: on
+/// that line or its continuation lines (indented, or blank), as a whole name.
+fn variable_offset(source: &str, line: u32, var: &str) -> Option<usize> {
+    let needle = format!("${var}");
+    let mut offset = 0;
+    for (i, text) in source.split_inclusive('\n').enumerate() {
+        let n = i as u32 + 1;
+        if n > line {
+            let continues = text.starts_with([' ', '\t']) || text.trim().is_empty();
+            if !continues {
+                return None;
+            }
+        }
+        if n >= line {
+            let mut from = 0;
+            while let Some(p) = text[from..].find(&needle) {
+                let end = from + p + needle.len();
+                let whole = !text[end..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                if whole {
+                    return Some(offset + from + p);
+                }
+                from = end;
+            }
+        }
+        offset += text.len();
+    }
+    None
 }

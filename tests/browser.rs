@@ -362,6 +362,7 @@ async fn a_push_to_the_mailbox_appears_live_without_a_reload() {
         &[Reply {
             text: "Hi, I'm Sam, a counselor. I'm here with you.".into(),
             choices: vec!["Back to the bot".into()],
+            ..Reply::default()
         }],
     );
     assert_eq!(delivery, haven::channels::web::Delivery::Live);

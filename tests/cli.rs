@@ -159,6 +159,13 @@ fn one_typo_gives_one_problem_with_a_suggestion() {
             std::fs::write(flows.join(p.file_name().unwrap()), text).unwrap();
         }
     }
+    // The triggers' concepts live beside the flows.
+    let concepts = flows.join("concepts");
+    std::fs::create_dir(&concepts).unwrap();
+    for e in std::fs::read_dir(root.join("flows/concepts")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, concepts.join(p.file_name().unwrap())).unwrap();
+    }
     let out = haven()
         .arg("--flows")
         .arg(&flows)
@@ -298,5 +305,217 @@ fn explain_says_why() {
             .unwrap()
             .starts_with("rule `kill-self`"),
         "{v}"
+    );
+}
+
+#[test]
+fn services_find_says_what_is_missing_and_the_readme_harlem_example_works() {
+    let data = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = haven()
+            .env("HAVEN_DATA", data.path())
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // As in the README: import the example directory.
+    let (ok, out, _) = run(&["services", "import", "deploy/directory.example.csv"]);
+    assert!(ok, "{out}");
+    // Without the places file, "harlem" is not a place haven knows: the operator is told why
+    // and how to fix it, not shown the chat's prompt as if it were an answer.
+    let (ok, out, err) = run(&["services", "find", "harlem"]);
+    assert!(!ok);
+    assert_eq!(
+        out, "",
+        "nothing on stdout for scripts to mistake for an answer"
+    );
+    assert!(
+        err.contains(
+            "\"harlem\" is not a ZIP code or \"lat,lon\", and no place names are configured"
+        ) && err.contains("haven --config deploy/places.example.toml services find"),
+        "{err}"
+    );
+    // With it, as the README says, Harlem is found (and in Spanish, with its Spanish name).
+    let (ok, out, err) = run(&[
+        "--config",
+        "deploy/places.example.toml",
+        "services",
+        "find",
+        "harlem",
+    ]);
+    assert!(ok, "{err}");
+    assert!(
+        out.starts_with("Near Harlem:\n1) EXAMPLE - Harlem Health"),
+        "{out}"
+    );
+    let (ok, out, _) = run(&[
+        "--config",
+        "deploy/places.example.toml",
+        "services",
+        "find",
+        "el bronx",
+        "--lang",
+        "es",
+    ]);
+    assert!(ok && out.starts_with("Cerca de El Bronx:"), "{out}");
+    // A place that is not configured names the ones that are.
+    let (ok, _, err) = run(&[
+        "--config",
+        "deploy/places.example.toml",
+        "services",
+        "find",
+        "narnia",
+    ]);
+    assert!(
+        !ok && err.contains("(configured: Chelsea, Lower East Side, Harlem"),
+        "{err}"
+    );
+}
+
+/// Copies a directory tree (flows with their concepts, locales).
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let dest = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_tree(&p, &dest);
+        } else {
+            std::fs::copy(&p, &dest).unwrap();
+        }
+    }
+}
+
+#[test]
+fn check_finds_variables_that_nothing_gives_at_their_place_in_the_ftl_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_tree(&root.join("flows"), &dir.path().join("flows"));
+    copy_tree(&root.join("locales"), &dir.path().join("locales"));
+    let edit = |rel: &str, from: &str, to: &str| {
+        let p = dir.path().join(rel);
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains(from), "{rel}: {from}");
+        std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+    };
+    // A typo of a variable the flows set (the services flow captures `location`).
+    edit(
+        "locales/en/services.ftl",
+        "services-ask-where = What's your ZIP code",
+        "services-ask-where = Still near { $locaton }? What's your ZIP code",
+    );
+    // A variable no flow sets and no code gives.
+    edit(
+        "locales/es/menu.ftl",
+        "menu-welcome = Hola",
+        "menu-welcome = Hola { $nme }",
+    );
+    // A referral text is given only what the referral code passes, on a continuation line.
+    edit(
+        "locales/en/referrals.ftl",
+        "*[no] Near { $place }:",
+        "*[no] Near { $plce }:",
+    );
+    let out = haven()
+        .arg("--flows")
+        .arg(dir.path().join("flows"))
+        .arg("--locales")
+        .arg(dir.path().join("locales"))
+        .args(["check", "--quiet"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let services = dir.path().join("locales/en/services.ftl");
+    let menu = dir.path().join("locales/es/menu.ftl");
+    let referrals = dir.path().join("locales/en/referrals.ftl");
+    let lines: Vec<&str> = stdout.lines().filter(|l| l.contains("variable")).collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert!(
+        lines.contains(
+            &format!(
+                "{}:10:35: unknown variable $locaton (did you mean $location?)",
+                services.display()
+            )
+            .as_str()
+        ),
+        "{stdout}"
+    );
+    let nme = lines
+        .iter()
+        .find(|l| l.starts_with(&format!("{}:3:", menu.display())))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        nme.contains(":3:23: unknown variable $nme (`menu-welcome` is given $"),
+        "{nme}"
+    );
+    assert!(
+        lines.contains(
+            &format!(
+                "{}:18:21: unknown variable $plce (did you mean $place?)",
+                referrals.display()
+            )
+            .as_str()
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn chat_json_keeps_plain_text_replies_and_adds_the_places_as_data() {
+    let data = tempfile::tempdir().unwrap();
+    let import = haven()
+        .env("HAVEN_DATA", data.path())
+        .args(["services", "import", "deploy/directory.example.csv"])
+        .output()
+        .unwrap();
+    assert!(import.status.success());
+    let mut child = haven()
+        .env("HAVEN_DATA", data.path())
+        .args(["chat", "--json", "--ephemeral", "--channel", "web"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"naloxone near 10001\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let line: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).unwrap();
+    // The replies stay strings of plain text, as tools expect.
+    let replies = line["replies"].as_array().unwrap();
+    assert!(replies.iter().all(serde_json::Value::is_string), "{line}");
+    assert!(
+        replies[0]
+            .as_str()
+            .unwrap()
+            .starts_with("Near 10001:\n\n1. EXAMPLE")
+    );
+    // The places come beside them, one list per reply.
+    let places = line["places"].as_array().unwrap();
+    assert_eq!(places.len(), replies.len());
+    let first = &places[0][0];
+    assert_eq!(first["number"], 1);
+    assert_eq!(first["name"], "EXAMPLE – Chelsea Harm Reduction Drop-in");
+    assert_eq!(first["phone"]["tel"], "+12125550101");
+    assert!(
+        first["directions_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://www.openstreetmap.org/directions?route=%3B40.74510%2C-73.99410")
+    );
+    assert_eq!(
+        places[1],
+        serde_json::json!([]),
+        "the question lists no places"
     );
 }

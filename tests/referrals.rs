@@ -40,13 +40,15 @@ fn locator() -> Locator {
         Places::new(vec![
             Place {
                 name: "Harlem".into(),
+                name_es: None,
                 aliases: vec!["central harlem".into()],
                 lat: 40.8116,
                 lon: -73.9465,
             },
             Place {
                 name: "The Bronx".into(),
-                aliases: vec!["bronx".into(), "el bronx".into()],
+                name_es: Some("El Bronx".into()),
+                aliases: vec!["bronx".into()],
                 lat: 40.8448,
                 lon: -73.8648,
             },

@@ -434,3 +434,199 @@ async fn a_send_refused_because_the_bot_is_blocked_ends_the_session() {
         &["5550007890", "Guadalupe", "how do i use naloxone"],
     );
 }
+
+/// The `phone_number` entities of a sent message, as the text they cover.
+fn phone_entities(message: &Value) -> Vec<String> {
+    let units: Vec<u16> = text(message).encode_utf16().collect();
+    message["entities"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .filter(|e| e["type"] == "phone_number")
+                .map(|e| {
+                    let (o, l) = (
+                        e["offset"].as_u64().unwrap() as usize,
+                        e["length"].as_u64().unwrap() as usize,
+                    );
+                    String::from_utf16(&units[o..o + l]).unwrap()
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn places_come_as_a_list_then_a_venue_each_with_phone_numbers_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    haven::referrals::import(
+        &support::server::root().join("deploy/directory.example.csv"),
+        dir.path(),
+    )
+    .unwrap();
+    let fake = FakeTelegram::start().await;
+    let server = polling(dir.path(), &fake).await;
+    let person = Person {
+        id: 5_550_007_890,
+        first_name: "Dolores",
+    };
+    fake.push(person.text("naloxone near 10001"));
+    let venues = fake.wait_for_calls("sendvenue", 3, WAIT).await;
+    assert!(venues.iter().all(|c| c.ok), "{venues:#?}");
+    // The list in words, then a venue per place, then the question with its buttons.
+    let sent = fake.wait_for_sent(2, WAIT).await;
+    let list = &sent[0];
+    assert!(
+        text(list).starts_with("Near 10001:\n\n1. EXAMPLE – "),
+        "{}",
+        text(list)
+    );
+    assert!(
+        !text(list).contains("openstreetmap"),
+        "maps are the venues', not links in the text"
+    );
+    let phones = phone_entities(list);
+    assert_eq!(phones.len(), 3, "{list:#}");
+    assert!(
+        phones.iter().all(|p| p.starts_with("212-555-01")),
+        "{phones:?}"
+    );
+    let venues = fake.venues();
+    assert_eq!(venues.len(), 3);
+    for (i, v) in venues.iter().enumerate() {
+        assert_eq!(v["chat_id"], json!(person.id));
+        let title = v["title"].as_str().unwrap();
+        assert!(title.starts_with(&format!("{}. EXAMPLE – ", i + 1)), "{v}");
+        assert!(
+            text(list).contains(title),
+            "the venue matches the list: {title}"
+        );
+        assert!(!v["address"].as_str().unwrap().is_empty());
+        let (lat, lon) = (
+            v["latitude"].as_f64().unwrap(),
+            v["longitude"].as_f64().unwrap(),
+        );
+        assert!(
+            (40.6..40.9).contains(&lat) && (-74.1..-73.8).contains(&lon),
+            "{v}"
+        );
+    }
+    assert_eq!(
+        venues[0]["title"], "1. EXAMPLE – Chelsea Harm Reduction Drop-in",
+        "nearest first"
+    );
+    assert_eq!(venues[0]["address"], "130 W 25th St, New York, NY 10001");
+    // The order on the wire: the list, the venues, then "Want more?" with its buttons.
+    let order: Vec<String> = fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.ok && (c.method == "sendmessage" || c.method == "sendvenue"))
+        .map(|c| c.method)
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "sendmessage",
+            "sendvenue",
+            "sendvenue",
+            "sendvenue",
+            "sendmessage"
+        ]
+    );
+    assert_eq!(buttons(&sent[1]).len(), 3, "{:#}", sent[1]);
+    server.stop().await;
+    assert_private(dir.path(), &["5550007890", "Dolores"]);
+}
+
+#[tokio::test]
+async fn the_911_reply_marks_911_and_is_resent_unmarked_if_telegram_refuses_the_marks() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeTelegram::start().await;
+    let server = polling(dir.path(), &fake).await;
+    let person = Person {
+        id: 5_550_008_901,
+        first_name: "Imani",
+    };
+    fake.push(person.text("he is overdosing"));
+    let sent = fake.wait_for_sent(4, WAIT).await;
+    assert_eq!(phone_entities(&sent[0]), ["911"]);
+    assert_eq!(
+        sent[0]["entities"],
+        json!([{"type": "phone_number", "offset": 5, "length": 3}])
+    );
+
+    // Should the Bot API ever refuse the marks, the text still arrives.
+    fake.refuse_entities();
+    let other = Person {
+        id: 5_550_008_902,
+        first_name: "Tomás",
+    };
+    fake.push(other.text("she is overdosing"));
+    let sent = fake.wait_for_sent(8, WAIT).await;
+    let theirs: Vec<&Value> = sent
+        .iter()
+        .filter(|m| m["chat_id"] == json!(other.id))
+        .collect();
+    assert_eq!(theirs.len(), 4, "{theirs:#?}");
+    assert!(text(theirs[0]).starts_with("Call 911 now."));
+    assert!(theirs[0].get("entities").is_none());
+    assert!(
+        fake.calls_of("sendmessage").iter().any(|c| !c.ok),
+        "the marked text was refused first"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn in_the_counselor_queue_a_button_leads_back_to_the_bot() {
+    let dir = tempfile::tempdir().unwrap();
+    haven::counselors::console::accounts::Accounts::new(dir.path())
+        .set("maria", "correct horse battery", 0)
+        .unwrap();
+    let config = dir.path().join("haven.toml");
+    std::fs::write(&config, "[counselors]\n").unwrap();
+    let fake = FakeTelegram::start().await;
+    captured_logs();
+    let server = TestServer::start_with_config(
+        dir.path(),
+        &config,
+        &[
+            ("HAVEN_TELEGRAM_TOKEN", TOKEN),
+            ("HAVEN_TELEGRAM_API_URL", &fake.url),
+        ],
+    )
+    .await;
+    let person = Person {
+        id: 5_550_009_012,
+        first_name: "Keanu",
+    };
+    fake.push(person.text("can I talk to a counselor"));
+    let sent = fake
+        .wait_for("the queue message with its button", WAIT, |sent| {
+            sent.iter().any(|m| !buttons(m).is_empty())
+        })
+        .await;
+    let with_button: Vec<&Value> = sent.iter().filter(|m| !buttons(m).is_empty()).collect();
+    assert_eq!(with_button.len(), 1, "{sent:#?}");
+    assert_eq!(
+        buttons(with_button[0]),
+        [("↩️ Back to the bot".to_owned(), "MENU".to_owned())]
+    );
+    assert!(
+        std::ptr::eq(*with_button.last().unwrap(), sent.last().unwrap()),
+        "on the last message"
+    );
+    assert_eq!(server.state.hub.handoff.queue().unwrap().len(), 1);
+    let before = sent.len();
+
+    fake.push(person.press("cbq-leave", "MENU"));
+    let sent = fake.wait_for_sent(before + 1, WAIT).await;
+    assert!(
+        sent[before..]
+            .iter()
+            .any(|m| text(m).contains("you've left the counselor line")),
+        "{:#?}",
+        &sent[before..]
+    );
+    assert!(server.state.hub.handoff.queue().unwrap().is_empty());
+    server.stop().await;
+}

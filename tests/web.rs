@@ -450,6 +450,7 @@ async fn pushes_wait_for_a_visitor_away_and_stream_live_to_an_open_page() {
     let live = Reply {
         text: "Are you somewhere safe?".into(),
         choices: vec!["Yes".into(), "No".into()],
+        ..Reply::default()
     };
     assert_eq!(web.push(&address, &[live]), Delivery::Live);
     read_until("Are you somewhere safe?", &mut seen).await;
@@ -716,4 +717,60 @@ async fn nothing_a_visitor_wrote_or_their_session_id_is_logged_or_stored() {
         assert!(!contains(&disk, needle), "disk contains {needle:?}");
     }
     assert!(text.contains("intent=emergency"), "logs carry intents");
+}
+
+#[tokio::test]
+async fn every_phone_number_in_a_reply_is_a_tel_link_in_both_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path(), &[]).await;
+    // With no directory imported, a services question ends with the national helpline.
+    let mut v = Visitor::arrive(&server).await;
+    let (status, json) = v.say("where can i get narcan").await;
+    assert_eq!(status, 200);
+    assert_eq!(json["handoff"], false);
+    let (_, json) = v.say("10001").await;
+    let html: String = json["replies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["html"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        replies(&json).iter().any(|t| t.contains("1-800-662-4357")),
+        "{json}"
+    );
+    assert!(
+        html.contains("<a class=\"tel\" href=\"tel:+18006624357\">1-800-662-4357</a>"),
+        "{html}"
+    );
+    // The page's intro, as the script receives it when the language changes.
+    assert!(
+        json["ui_html"]["intro"]
+            .as_str()
+            .unwrap()
+            .contains("<a class=\"tel\" href=\"tel:911\">911</a>"),
+        "{json}"
+    );
+
+    // Without JavaScript the re-rendered page links the same numbers; what the visitor wrote
+    // is never turned into a link.
+    let mut v = Visitor::arrive(&server).await;
+    let csrf = v.csrf.clone();
+    let (status, page) = v
+        .post_form(&[
+            ("csrf", &csrf),
+            ("text", "call 988 for me? my friend won't wake up"),
+        ])
+        .await;
+    assert_eq!(status, 200);
+    assert!(page.contains("href=\"tel:911\""), "the 911 reply is linked");
+    assert!(
+        page.contains("call 988 for me?"),
+        "the visitor's words are shown as written"
+    );
+    assert!(
+        !page.contains("<a class=\"tel\" href=\"tel:988\">988</a> for me"),
+        "and not linked"
+    );
+    server.stop().await;
 }

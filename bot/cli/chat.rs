@@ -6,6 +6,7 @@ use std::io::{BufRead, Write};
 use std::sync::Arc;
 
 use haven::config::Config;
+use haven::engine::reply::Place;
 use haven::engine::{Channel, Content, Ctx, Reply};
 use haven::runtime::{Haven, now};
 use haven::store::{Keys, MemoryStore, SledStore, Store};
@@ -31,6 +32,9 @@ struct JsonLine<'a> {
     replies: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     buttons: Vec<Vec<String>>,
+    /// The places each reply lists, as data (parallel to `replies`; only when one lists any).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    places: Vec<&'a [Place]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     warning: Option<&'a str>,
 }
@@ -109,6 +113,14 @@ pub fn run(config: &Config, args: ChatArgs) -> anyhow::Result<()> {
                     .collect(),
                 buttons: if args.channel.has_buttons() {
                     o.replies.iter().map(|r| r.choices.clone()).collect()
+                } else {
+                    Vec::new()
+                },
+                places: if o.replies.iter().any(|r| r.listing.is_some()) {
+                    o.replies
+                        .iter()
+                        .map(|r| r.listing.as_ref().map_or(&[][..], |l| &l.places[..]))
+                        .collect()
                 } else {
                     Vec::new()
                 },

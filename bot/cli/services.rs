@@ -6,7 +6,9 @@ use std::path::Path;
 use haven::Lang;
 use haven::config::Config;
 use haven::engine::Channel;
-use haven::referrals::{FindCmd, Kind, Style, find_cmd, import_cmd, wall_clock};
+use haven::referrals::{
+    FindCmd, Kind, LocateError, Locator, Style, find_cmd, import_cmd, wall_clock,
+};
 
 use super::{load_engine, load_referrals};
 
@@ -68,20 +70,50 @@ pub fn find(
             Ok(true)
         }
         Err(e) => {
-            println!(
-                "{}",
-                haven::referrals::render_locate_error(
-                    e,
-                    &haven::referrals::RenderOptions {
-                        lang,
-                        style: cmd.style,
-                        units: cmd.units,
-                        more_hint: true
-                    },
-                    &texts
-                )
+            // An operator asked: say what is missing, then what a person would be told.
+            eprintln!("haven: {}", locate_problem(e, text, referrals.locator()));
+            let reply = haven::referrals::render_locate_error(
+                e,
+                &haven::referrals::RenderOptions {
+                    lang,
+                    style: cmd.style,
+                    units: cmd.units,
+                    more_hint: true,
+                },
+                &texts,
             );
+            eprintln!("A person sending this would be asked: {reply}");
             Ok(false)
+        }
+    }
+}
+
+/// Why `text` gave no point, in an operator's terms.
+fn locate_problem(e: LocateError, text: &str, locator: &Locator) -> String {
+    match e {
+        LocateError::UnknownZip => {
+            format!("{text:?} has a ZIP code that is not in the built-in ZIP table")
+        }
+        LocateError::BadCoordinates => {
+            format!("{text:?} has coordinates out of range (lat -90..90, lon -180..180)")
+        }
+        LocateError::NotFound if locator.places().is_empty() => format!(
+            "{text:?} is not a ZIP code or \"lat,lon\", and no place names are configured.\n  \
+             Place names come from [[referrals.places]] in the file given with --config, e.g.\n  \
+             haven --config deploy/places.example.toml services find {text:?}"
+        ),
+        LocateError::NotFound => {
+            let names: Vec<&str> = locator
+                .places()
+                .places()
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect();
+            format!(
+                "{text:?} is not a ZIP code, \"lat,lon\" or a configured place name \
+                 (configured: {}; add more, or aliases, under [[referrals.places]])",
+                names.join(", ")
+            )
         }
     }
 }

@@ -326,6 +326,11 @@ impl Exec<'_> {
         }
     }
 
+    /// Keeps something said this turn for a later repeat.
+    pub fn record(&mut self, said: Said) {
+        self.said.push(said);
+    }
+
     /// The `repeat` action: says again what haven said last, with the choices of the step the
     /// person waits at.
     pub fn repeat_last(&mut self) {
@@ -334,6 +339,12 @@ impl Exec<'_> {
             match s {
                 Said::Key(k) => self.say(&k),
                 Said::Text(t) => self.say_text(t),
+                Said::Refer {
+                    kind,
+                    near,
+                    offset,
+                    open_now,
+                } => refer::run_page(self, kind.as_deref(), &near, offset, open_now),
             }
         }
         if let Some((_, (fi, si))) = self.aside {
@@ -867,10 +878,7 @@ impl Exec<'_> {
             .collect();
         match self.replies.last_mut() {
             Some(r) if r.choices.is_empty() => r.choices = labels,
-            _ => self.replies.push(Reply {
-                text: String::new(),
-                choices: labels,
-            }),
+            _ => self.replies.push(Reply::choices(labels)),
         }
     }
 }

@@ -5,7 +5,7 @@
 //! of the loaded directory, the place and the time in the input.
 
 use crate::Lang;
-use crate::engine::{Channel, Ctx, Exec};
+use crate::engine::{Channel, Ctx, Exec, Reply, Said};
 use crate::flows::routers::capture::find_zip;
 
 /// Service kinds a flow may ask for (issue 5's directory kinds).
@@ -20,6 +20,9 @@ pub const KINDS: &[&str] = &[
     "overdose-prevention-center",
     "drop-in",
 ];
+
+/// Session variables the `refer` action sets (texts may show them).
+pub const VARS: &[&str] = &["refer_more", "refer_offset"];
 
 /// Texts the referral code says on a flow's behalf; every locale must have them.
 pub const TEXTS: &[&str] = &["refer-none"];
@@ -51,6 +54,8 @@ pub struct ReferQuery<'a> {
     pub lang: Lang,
     pub channel: Channel,
     pub now: i64,
+    /// Only places open at `now`.
+    pub open_now: bool,
 }
 
 /// Resolves a `location` capture: through the directory's locator when there is one, else any
@@ -67,16 +72,17 @@ pub const PAGE: usize = 3;
 
 /// An answer from the directory.
 pub struct ReferAnswer {
-    pub texts: Vec<String>,
     /// Whether the texts list at least one place (rather than saying none is nearby).
     pub found: bool,
+    /// The replies: the list as text and, when places were found, as data too
+    /// ([`Reply::listing`]).
+    pub replies: Vec<Reply>,
     /// Whether a further page exists.
     pub more: bool,
 }
 
 /// The `refer` action.
-pub fn run(ex: &mut Exec, kind: Option<&str>, near: &str, next_page: bool) {
-    let place = ex.session.vars.get(near).cloned();
+pub fn run(ex: &mut Exec, kind: Option<&str>, near: &str, next_page: bool, open_now: bool) {
     let offset = if next_page {
         ex.session
             .vars
@@ -87,6 +93,12 @@ pub fn run(ex: &mut Exec, kind: Option<&str>, near: &str, next_page: bool) {
     } else {
         0
     };
+    run_page(ex, kind, near, offset, open_now);
+}
+
+/// One page of results, `offset` places in (also how a repeat says a list again).
+pub fn run_page(ex: &mut Exec, kind: Option<&str>, near: &str, offset: usize, open_now: bool) {
+    let place = ex.session.vars.get(near).cloned();
     let lang = ex.session.lang;
     let engine = ex.engine;
     let text_fn = move |key: &str, args: &[(&str, String)]| {
@@ -102,16 +114,22 @@ pub fn run(ex: &mut Exec, kind: Option<&str>, near: &str, next_page: bool) {
                 lang,
                 channel: ex.input.channel,
                 now: ex.input.now,
+                open_now,
             },
             &text_fn,
         ),
         _ => None,
     };
     match answer {
-        Some(a) if !a.texts.is_empty() => {
-            for t in a.texts {
-                ex.say_text(t);
-            }
+        Some(a) if a.replies.iter().any(|r| !r.text.trim().is_empty()) => {
+            ex.replies
+                .extend(a.replies.into_iter().filter(|r| !r.text.trim().is_empty()));
+            ex.record(Said::Refer {
+                kind: kind.map(str::to_owned),
+                near: near.to_owned(),
+                offset,
+                open_now,
+            });
             ex.session
                 .vars
                 .insert("refer_offset".into(), offset.to_string());

@@ -51,8 +51,16 @@ pub struct Session {
 pub enum Said {
     /// A text key, rendered again in the person's language with their variables.
     Key(String),
-    /// A reply rendered outside the texts (a referral list).
+    /// A reply rendered outside the texts.
     Text(String),
+    /// A page of referral results, asked again (so every channel gets it in its best form).
+    Refer {
+        kind: Option<String>,
+        near: String,
+        offset: usize,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        open_now: bool,
+    },
 }
 
 fn is_zero(n: &u8) -> bool {

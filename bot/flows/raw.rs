@@ -167,6 +167,9 @@ pub struct RawRefer {
     pub near: Option<S<String>>,
     #[serde(default)]
     pub more: bool,
+    /// Only places open now: `yes`, or `$var` (open only when the variable is `yes`).
+    #[serde(default)]
+    pub open_now: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -48,6 +48,20 @@ pub const TEXTS: &[&str] = &[
     "handoff-closed",
 ];
 
+/// The arguments the handoff module (and the message path, for `handoff-position`) passes to
+/// its texts; `haven check` refuses a text that uses any other variable. `handoff-out-of-hours`
+/// is said by the engine, with the session's variables.
+pub const TEXT_ARGS: &[(&str, &[&str])] = &[
+    ("handoff-position", &["position", "minutes"]),
+    ("handoff-waiting", &["position"]),
+    ("handoff-timeout", &[]),
+    ("handoff-assigned", &[]),
+    ("handoff-counselor-says", &["text"]),
+    ("handoff-released", &[]),
+    ("handoff-closed", &[]),
+    ("emergency-steps", &[]),
+];
+
 /// Something to send to a person on their own channel.
 #[derive(Debug, Clone)]
 pub struct Outgoing {

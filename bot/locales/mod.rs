@@ -37,7 +37,15 @@ pub const WEB_TEXTS: &[&str] = &[
     "web-empty",
     "web-too-long",
     "web-embed-button",
+    "web-call",
+    "web-directions",
+    "web-map",
+    "web-leave",
 ];
+
+/// Texts the channels add around the conversation on their own (button labels), which every
+/// locale must have. Shown as buttons, never sent by SMS.
+pub const CHANNEL_TEXTS: &[&str] = &["telegram-leave"];
 
 /// Where a message is defined, for problems that point into `.ftl` files.
 #[derive(Clone, Debug)]

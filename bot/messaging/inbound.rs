@@ -25,7 +25,14 @@ pub struct Delivered {
     /// Whether the person's session now waits for a location, so a channel that can send a
     /// location pin (Telegram) offers a button for it.
     pub awaits_location: bool,
+    /// Whether the person is now waiting for or talking with a counselor, so a channel can
+    /// offer a button that leaves the queue (it sends [`LEAVE_WORD`]).
+    pub in_handoff: bool,
 }
+
+/// What a "back to the bot" button sends: a word that takes a person out of a counselor queue
+/// in either language (one of `engine::LEAVE_HANDOFF`).
+pub const LEAVE_WORD: &str = "MENU";
 
 /// Handles one message from `address` on `channel`.
 pub async fn deliver(
@@ -85,6 +92,7 @@ async fn deliver_once(
                 intent: "rate-limited".into(),
                 lang,
                 awaits_location: false,
+                in_handoff: false,
             });
         }
     }
@@ -186,7 +194,19 @@ async fn deliver_once(
         who,
         lang: outcome.session.lang,
         awaits_location: hub.haven.engine.awaits_location(&outcome.session),
+        in_handoff: outcome.session.handoff.is_some(),
         replies: outcome.replies,
         intent: outcome.intent,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_leave_button_sends_a_word_that_leaves_the_queue() {
+        let folded = crate::text::fold(LEAVE_WORD);
+        assert!(crate::engine::LEAVE_HANDOFF.contains(&folded.as_str()));
+    }
 }

@@ -27,7 +27,7 @@ use crate::runtime::Haven;
 use crate::store::Pseudonym;
 pub use dedup::Dedup;
 pub use error::AppError;
-pub use inbound::{Delivered, deliver};
+pub use inbound::{Delivered, LEAVE_WORD, deliver};
 pub use ratelimit::RateLimiter;
 
 /// Largest request body any route accepts. Twilio's webhooks are a few kB; Telegram updates

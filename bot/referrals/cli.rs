@@ -75,6 +75,7 @@ pub fn find_cmd(
         offset: cmd.offset,
         limit: cmd.limit,
         now: cmd.now,
+        open_now: false,
     };
     let page = dir.find(&query);
     let options = RenderOptions {
@@ -129,6 +130,7 @@ fn hit_json(hit: &Hit) -> Value {
         "hours": s.hours.as_ref().map(|h| h.as_str()),
         "languages": &*s.languages,
         "notes": s.notes,
+        "notes_es": s.notes_es,
         "source": s.source,
         "last_verified": s.last_verified.map(|d| d.to_string()),
     })

@@ -110,10 +110,9 @@ mod tests {
         c.referrals.validate().unwrap();
         assert!(c.referrals.places.len() >= 5);
         let l = c.referrals.locator().unwrap();
-        assert_eq!(
-            l.locate("el bronx").unwrap().label.as_deref(),
-            Some("The Bronx")
-        );
+        let bronx = l.locate("el bronx").unwrap();
+        assert_eq!(bronx.label.as_deref(), Some("The Bronx"));
+        assert_eq!(bronx.label_for(crate::Lang::Es), Some("El Bronx"));
     }
 
     #[test]

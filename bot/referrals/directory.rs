@@ -159,8 +159,10 @@ pub struct Service {
     /// Lower-case language codes such as `en`, `es`. Shared between services with the same
     /// list, which most of a directory has.
     pub languages: Arc<[String]>,
-    /// Free text; the only column that may span several lines.
+    /// Free text in English; may span several lines.
     pub notes: String,
+    /// The same notes in Spanish (the optional `notes_es` column), or empty.
+    pub notes_es: String,
     pub source: String,
     pub last_verified: Option<NaiveDate>,
 }

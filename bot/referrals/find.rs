@@ -35,6 +35,8 @@ pub struct Query {
     pub limit: usize,
     /// The local wall-clock time in the directory's time zone (see `hours::wall_clock`).
     pub now: NaiveDateTime,
+    /// Only services whose hours say they are open at `now` (unknown hours are left out).
+    pub open_now: bool,
 }
 
 impl std::fmt::Debug for Query {
@@ -46,6 +48,7 @@ impl std::fmt::Debug for Query {
             .field("offset", &self.offset)
             .field("limit", &self.limit)
             .field("now", &self.now)
+            .field("open_now", &self.open_now)
             .finish()
     }
 }
@@ -60,6 +63,7 @@ impl Query {
             offset: 0,
             limit: DEFAULT_LIMIT,
             now,
+            open_now: false,
         }
     }
 }
@@ -143,6 +147,13 @@ impl Directory {
                 (distance_km(lat, lon, s.lat, s.lon), i)
             })
             .filter(|(d, _)| *d <= query.radius_km)
+            .filter(|(_, i)| {
+                !query.open_now
+                    || services[*i as usize]
+                        .hours
+                        .as_ref()
+                        .is_some_and(|h| h.status_at(query.now).is_open())
+            })
             .collect();
         let total = candidates.len();
         let end = query.offset.saturating_add(query.limit).min(total);

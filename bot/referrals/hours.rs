@@ -63,6 +63,13 @@ pub enum Status {
     Unknown,
 }
 
+impl Status {
+    /// Whether the service is open at the time asked.
+    pub fn is_open(&self) -> bool {
+        matches!(self, Status::OpenNow { .. })
+    }
+}
+
 /// Why an `opening_hours` text was rejected. `position` is the 1-based character where the
 /// problem was found.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]

@@ -43,6 +43,10 @@ pub const COLUMNS: [&str; 15] = [
     "last_verified",
 ];
 
+/// Columns a directory may have, and need not: `notes_es`, the notes in Spanish (a Spanish
+/// reader whose place has none gets the English notes, marked as English).
+pub const OPTIONAL_COLUMNS: [&str; 1] = ["notes_es"];
+
 /// One problem found in a directory file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
@@ -280,17 +284,25 @@ fn parse_with_report(
 
     // Header: where each known column is, which are missing, which are extra.
     let mut position: [Option<usize>; COLUMNS.len()] = [None; COLUMNS.len()];
+    let mut optional: [Option<usize>; OPTIONAL_COLUMNS.len()] = [None; OPTIONAL_COLUMNS.len()];
     let mut ignored = Vec::new();
     for (i, field) in header.fields.iter().enumerate() {
         let name = field.text.trim().to_ascii_lowercase();
-        match COLUMNS.iter().position(|c| *c == name) {
-            Some(c) if position[c].is_some() => problem(
+        let slot = match COLUMNS.iter().position(|c| *c == name) {
+            Some(c) => Some(&mut position[c]),
+            None => OPTIONAL_COLUMNS
+                .iter()
+                .position(|c| *c == name)
+                .map(|c| &mut optional[c]),
+        };
+        match slot {
+            Some(Some(_)) => problem(
                 &mut problems,
                 field.line,
                 &name,
                 "this column is named twice".into(),
             ),
-            Some(c) => position[c] = Some(i),
+            Some(slot) => *slot = Some(i),
             None => ignored.push(field.text.trim().to_owned()),
         }
     }
@@ -301,8 +313,9 @@ fn parse_with_report(
                 header.line,
                 COLUMNS[c],
                 format!(
-                    "missing column; the header must name all of: {}",
-                    COLUMNS.join(",")
+                    "missing column; the header must name all of: {} (and may add {})",
+                    COLUMNS.join(","),
+                    OPTIONAL_COLUMNS.join(",")
                 ),
             );
         }
@@ -345,17 +358,39 @@ fn parse_with_report(
             let f = &row.fields[position[c]];
             (f.text.trim(), f.line)
         };
+        // The Spanish notes, when the column is there.
+        let notes_es = optional[0].map(|p| {
+            let f = &row.fields[p];
+            (f.text.trim(), f.line)
+        });
         let mut check = RowCheck {
             problems: Vec::new(),
         };
-        for (c, name) in COLUMNS.iter().enumerate() {
-            let (text, line) = cell(c);
-            if *name != "notes" && text.contains('\n') {
+        let cells = COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(c, name)| (*name, cell(c)))
+            .chain(notes_es.map(|n| ("notes_es", n)));
+        for (name, (text, line)) in cells {
+            if !name.starts_with("notes") && text.contains('\n') {
                 check.add(line, name, "must be on one line".into());
             } else if text.chars().any(|ch| ch.is_control() && ch != '\n') {
                 check.add(line, name, "contains a control character (a tab?)".into());
             }
         }
+        if let Some((text, line)) = notes_es
+            && !text.is_empty()
+            && cell(12).0.is_empty()
+        {
+            check.add(
+                line,
+                "notes_es",
+                "has Spanish notes but `notes` is empty: write the English notes too, or \
+                 English readers see none"
+                    .into(),
+            );
+        }
+        let notes_es = notes_es.map_or("", |(text, _)| text);
         let (id, id_line) = cell(0);
         if id.is_empty() {
             check.add(id_line, "id", "is empty; every service needs an id".into());
@@ -424,6 +459,7 @@ fn parse_with_report(
                 hours,
                 languages,
                 notes: cell(12).0.to_owned(),
+                notes_es: notes_es.to_owned(),
                 source: cell(13).0.to_owned(),
                 last_verified,
             });
@@ -794,6 +830,38 @@ e,naloxone,E\n";
         let [a, b] = d.services() else { panic!() };
         assert!(Arc::ptr_eq(&a.languages, &b.languages));
         assert_eq!(a.hours, b.hours);
+    }
+
+    #[test]
+    fn spanish_notes_are_an_optional_column() {
+        let text = format!(
+            "{HEADER},notes_es\n\
+             a,naloxone,A,,,,,1,1,,,,Walk in.,,,\"Sin cita.\nSin identificación.\"\n\
+             b,naloxone,B,,,,,1,1,,,,No ID.,,,\n"
+        );
+        let d = parse_directory("t.csv", &text, ZipTable::embedded()).unwrap();
+        let [a, b] = d.services() else { panic!() };
+        assert_eq!(a.notes_es, "Sin cita.\nSin identificación.");
+        assert_eq!(b.notes_es, "");
+        // Without the column, every service simply has no Spanish notes.
+        let d = parse("a,naloxone,A,,,,,1,1,,,,Walk in.,,\n").unwrap();
+        assert_eq!(d.services()[0].notes_es, "");
+        // Spanish notes alone would leave English readers with nothing.
+        let text = format!("{HEADER},notes_es\na,naloxone,A,,,,,1,1,,,,,,,Sin cita.\n");
+        let got: Vec<String> = parse_directory("t.csv", &text, ZipTable::embedded())
+            .unwrap_err()
+            .problems()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(got[0].starts_with("t.csv:2: notes_es: has Spanish notes but `notes` is empty"));
+        let text = format!("{HEADER},notes_es,NOTES_ES\n");
+        let got = parse_directory("t.csv", &text, ZipTable::embedded()).unwrap_err();
+        assert_eq!(
+            got.problems()[0].to_string(),
+            "t.csv:1: notes_es: this column is named twice"
+        );
     }
 
     #[test]

@@ -22,16 +22,21 @@ use crate::text::fold;
 ///
 /// ```toml
 /// [[referrals.places]]
-/// name = "Harlem"
-/// aliases = ["east harlem", "el barrio"]
-/// lat = 40.8116
-/// lon = -73.9465
+/// name = "The Bronx"
+/// name_es = "El Bronx"
+/// aliases = ["bronx"]
+/// lat = 40.8448
+/// lon = -73.8648
 /// ```
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Place {
     /// Shown to the person ("Near Harlem:") and matched.
     pub name: String,
+    /// The name in Spanish, shown to Spanish readers ("Cerca de El Bronx:") and matched too;
+    /// without it they see `name`.
+    #[serde(default)]
+    pub name_es: Option<String>,
     /// Other names that find this place, in any language.
     #[serde(default)]
     pub aliases: Vec<String>,
@@ -46,6 +51,8 @@ pub enum PlaceError {
     EmptyName { index: usize },
     #[error("place {name:?}: alias {alias:?} is empty after folding")]
     EmptyAlias { name: String, alias: String },
+    #[error("place {name:?}: name_es {name_es:?} is empty after folding")]
+    EmptySpanishName { name: String, name_es: String },
     #[error("place {name:?}: lat must be -90..90 and lon -180..180")]
     BadCoordinates { name: String },
 }
@@ -72,6 +79,16 @@ impl Places {
                 });
             }
             names.push((index, words));
+            if let Some(es) = &p.name_es {
+                let words: Vec<String> = fold(es).words().map(str::to_owned).collect();
+                if words.is_empty() {
+                    return Err(PlaceError::EmptySpanishName {
+                        name: p.name.clone(),
+                        name_es: es.clone(),
+                    });
+                }
+                names.push((index, words));
+            }
             for alias in &p.aliases {
                 let words: Vec<String> = fold(alias).words().map(str::to_owned).collect();
                 if words.is_empty() {
@@ -145,6 +162,8 @@ pub struct Located {
     /// What to call the point in a reply: the ZIP ("10001") or the place name; `None` for a
     /// shared location ("near you").
     pub label: Option<String>,
+    /// The place's Spanish name, when the operator gave one.
+    pub label_es: Option<String>,
     /// True for a ZIP centroid or a listed place: the person is somewhere around there.
     pub approximate: bool,
 }
@@ -156,8 +175,20 @@ impl fmt::Debug for Located {
             .field("lat", &format_args!("<private>"))
             .field("lon", &format_args!("<private>"))
             .field("label", &format_args!("<private>"))
+            .field("label_es", &format_args!("<private>"))
             .field("approximate", &self.approximate)
             .finish()
+    }
+}
+
+impl Located {
+    /// What to call the point in `lang`: the Spanish name for a Spanish reader when there is
+    /// one, else the label.
+    pub fn label_for(&self, lang: crate::Lang) -> Option<&str> {
+        match (lang, &self.label_es) {
+            (crate::Lang::Es, Some(es)) => Some(es),
+            _ => self.label.as_deref(),
+        }
     }
 }
 
@@ -212,6 +243,7 @@ impl Locator {
                 lat: f64::from(e.lat),
                 lon: f64::from(e.lon),
                 label: Some(format_zip(zip)),
+                label_es: None,
                 approximate: true,
             });
         }
@@ -220,6 +252,7 @@ impl Locator {
                 lat: p.lat,
                 lon: p.lon,
                 label: Some(p.name.clone()),
+                label_es: p.name_es.clone(),
                 approximate: true,
             }),
             None => Err(LocateError::NotFound),
@@ -235,6 +268,7 @@ impl Locator {
             lat,
             lon,
             label: None,
+            label_es: None,
             approximate: false,
         })
     }
@@ -404,18 +438,21 @@ mod tests {
         let p = Places::new(vec![
             Place {
                 name: "Harlem".into(),
+                name_es: None,
                 aliases: vec![],
                 lat: 1.0,
                 lon: 1.0,
             },
             Place {
                 name: "East Harlem".into(),
+                name_es: None,
                 aliases: vec![],
                 lat: 2.0,
                 lon: 2.0,
             },
             Place {
                 name: "Hamlet".into(),
+                name_es: None,
                 aliases: vec!["harlen".into()],
                 lat: 3.0,
                 lon: 3.0,
@@ -431,6 +468,7 @@ mod tests {
     fn bad_place_lists() {
         let place = |name: &str, alias: &str, lat: f64| Place {
             name: name.into(),
+            name_es: None,
             aliases: vec![alias.into()],
             lat,
             lon: 0.0,
@@ -460,5 +498,36 @@ mod tests {
             "{shown}"
         );
         assert!(shown.contains("approximate: true"));
+    }
+
+    #[test]
+    fn a_spanish_name_is_shown_to_spanish_readers_and_found() {
+        let p = Places::new(vec![Place {
+            name: "The Bronx".into(),
+            name_es: Some("El Bronx".into()),
+            aliases: vec![],
+            lat: 40.8448,
+            lon: -73.8648,
+        }])
+        .unwrap();
+        let l = Locator::new(p);
+        for text in ["the bronx", "estoy en el bronx"] {
+            let at = l.locate(text).unwrap();
+            assert_eq!(at.label.as_deref(), Some("The Bronx"), "{text}");
+            assert_eq!(at.label_for(crate::Lang::Es), Some("El Bronx"));
+            assert_eq!(at.label_for(crate::Lang::En), Some("The Bronx"));
+        }
+        let zip = l.locate("10451").unwrap();
+        assert_eq!(zip.label_for(crate::Lang::Es), Some("10451"));
+        assert!(matches!(
+            Places::new(vec![Place {
+                name: "A".into(),
+                name_es: Some("¿?".into()),
+                aliases: vec![],
+                lat: 0.0,
+                lon: 0.0,
+            }]),
+            Err(PlaceError::EmptySpanishName { .. })
+        ));
     }
 }

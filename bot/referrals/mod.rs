@@ -41,8 +41,13 @@
 //! | `phone` | optional, at least 7 digits |
 //! | `hours` | OpenStreetMap `opening_hours` (subset, see `hours`), empty when unknown |
 //! | `languages` | optional, `;`-separated codes such as `en;es` |
-//! | `notes` | optional free text, may span lines (shown on Telegram and web) |
+//! | `notes` | optional free text in English, may span lines (shown on Telegram and web) |
 //! | `source`, `last_verified` | where the row came from; `YYYY-MM-DD` |
+//!
+//! One more column may be there, and need not: `notes_es`, the notes in Spanish (may span
+//! lines; a row with Spanish notes needs English ones too). Spanish readers get them; where a
+//! row has none, they get the English notes marked "(en inglés)". Place names people send
+//! (`[referrals]` places) may have a Spanish form, `name_es`, shown to Spanish readers.
 //!
 //! Other columns are ignored. Every problem is reported as `FILE:line: column: message` with the
 //! line an editor shows, and one problem rejects the whole file.
@@ -74,6 +79,6 @@ pub use find::{Hit, Page, Query};
 pub use hours::{Hours, HoursError, Status, wall_clock};
 pub use import::{ImportError, ImportReport, Problem, import};
 pub use locate::{LocateError, Located, Locator, Place, PlaceError, Places};
-pub use render::{RenderOptions, Style, Texts, Units, render, render_locate_error};
+pub use render::{RenderOptions, Style, Texts, Units, render, render_locate_error, reply};
 pub use service::Referrals;
 pub use zip::{ZipError, ZipTable};

@@ -15,11 +15,12 @@ use chrono::{Datelike, NaiveTime, Timelike};
 use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
 
-use super::directory::Kind;
+use super::directory::{Kind, Service};
 use super::find::{Hit, Page};
 use super::hours::Status;
 use super::locate::{LocateError, Located};
 use crate::Lang;
+use crate::engine::reply::{Listing, Phone, Place, Reply};
 use crate::text::{Encoding, segments};
 
 /// How a text is looked up: a message id and its arguments, returning the formatted text in the
@@ -70,6 +71,21 @@ pub struct RenderOptions {
 /// The SMS budget for one reply.
 pub const SMS_SEGMENTS: usize = 2;
 
+/// The arguments this module passes to its texts, by id; the ids not listed get none.
+/// `haven check` refuses a text that uses a variable its id is not given here.
+pub const ARGS: &[(&str, &[&str])] = &[
+    ("refer-header", &["here", "place"]),
+    ("refer-distance", &["value", "unit", "approx"]),
+    ("refer-open-until", &["time"]),
+    ("refer-opens-today", &["time"]),
+    ("refer-opens-tomorrow", &["time"]),
+    ("refer-opens-day", &["day", "time"]),
+    ("refer-phone", &["phone"]),
+    ("refer-map", &["url"]),
+    ("refer-no-more", &["radius"]),
+    ("refer-none-near", &["here", "place", "kind", "radius"]),
+];
+
 /// Every message id this module uses; `locales/*/referrals.ftl` define exactly these.
 pub const MESSAGE_IDS: &[&str] = &[
     "refer-header",
@@ -83,6 +99,7 @@ pub const MESSAGE_IDS: &[&str] = &[
     "refer-phone",
     "refer-map",
     "refer-approx-location",
+    "refer-notes-in-english",
     "refer-more",
     "refer-no-more",
     "refer-none-near",
@@ -100,18 +117,74 @@ pub const MESSAGE_IDS: &[&str] = &[
     "refer-kind-drop-in",
 ];
 
-/// The reply for a page of results found near `at`. Currently always one message; a `Vec` so a
-/// channel may later be given one message per place.
+/// The texts of the reply for a page of results found near `at` (one message; see [`reply`]).
 pub fn render(page: &Page, at: &Located, opts: &RenderOptions, texts: &Texts<'_>) -> Vec<String> {
-    let text = if page.hits.is_empty() {
-        empty(page, at, opts, texts)
-    } else {
-        match opts.style {
-            Style::Sms => list_sms(page, at, opts, texts),
-            Style::Rich => list_rich(page, at, opts, texts),
-        }
+    vec![reply(page, at, opts, texts).text]
+}
+
+/// The reply for a page of results found near `at`: its text in the style asked for, and,
+/// when places were found, the same places as data ([`Listing`]) for channels that show each
+/// place in its own form.
+pub fn reply(page: &Page, at: &Located, opts: &RenderOptions, texts: &Texts<'_>) -> Reply {
+    if page.hits.is_empty() {
+        return Reply::text(finish(empty(page, at, opts, texts), opts.style));
+    }
+    let text = match opts.style {
+        Style::Sms => list_sms(page, at, opts, texts),
+        Style::Rich => list_rich(page, at, opts, texts),
     };
-    vec![finish(text, opts.style)]
+    Reply {
+        text: finish(text, opts.style),
+        listing: Some(listing(page, at, opts, texts)),
+        ..Reply::default()
+    }
+}
+
+/// The places of a page as data, every word in the person's language.
+fn listing(page: &Page, at: &Located, opts: &RenderOptions, texts: &Texts<'_>) -> Listing {
+    let places = page
+        .hits
+        .iter()
+        .enumerate()
+        .map(|(i, hit)| {
+            let s = &hit.service;
+            let phone = (!s.phone.is_empty()).then(|| {
+                let number = format_phone(&s.phone);
+                Phone {
+                    tel: tel_of(&s.phone),
+                    line: texts("refer-phone", &[("phone", number.clone())]),
+                    number,
+                }
+            });
+            Place {
+                number: page.query.offset + i + 1,
+                name: s.name.clone(),
+                kinds: kinds_text(s, texts),
+                distance: texts(
+                    "refer-distance",
+                    &distance_args(hit.distance_km, hit.approximate, opts.units),
+                ),
+                open_now: match hit.status {
+                    Status::Unknown => None,
+                    Status::OpenNow { .. } => Some(true),
+                    Status::OpensAt { .. } | Status::ClosedForAWeek => Some(false),
+                },
+                hours: status_text(hit, page, opts.lang, texts),
+                phone,
+                address: address_line(s),
+                lat: s.lat,
+                lon: s.lon,
+                map_url: map_url(hit),
+                directions_url: directions_url(hit),
+                approximate: hit.approximate.then(|| texts("refer-approx-location", &[])),
+                notes: notes_for(s, opts.lang, texts),
+            }
+        })
+        .collect();
+    Listing {
+        heading: texts("refer-header", &place_args(at, opts.lang)),
+        places,
+    }
 }
 
 /// The reply when no point could be read from the person's message: ask for a location, or
@@ -131,14 +204,15 @@ fn finish(text: String, style: Style) -> String {
     }
 }
 
-/// `$here` and `$place` for texts that name where the person is.
-fn place_args(at: &Located) -> [(&'static str, String); 2] {
+/// `$here` and `$place` for texts that name where the person is, the place in the person's
+/// language ("El Bronx" for "The Bronx" when the operator gave a Spanish name).
+fn place_args(at: &Located, lang: Lang) -> [(&'static str, String); 2] {
     [
         (
             "here",
             if at.label.is_none() { "yes" } else { "no" }.to_owned(),
         ),
-        ("place", at.label.clone().unwrap_or_default()),
+        ("place", at.label_for(lang).unwrap_or_default().to_owned()),
     ]
 }
 
@@ -148,7 +222,7 @@ fn empty(page: &Page, at: &Located, opts: &RenderOptions, texts: &Texts<'_>) -> 
         &distance_args(page.query.radius_km, false, opts.units),
     );
     let first = if page.total_within_radius == 0 {
-        let [here, place] = place_args(at);
+        let [here, place] = place_args(at, opts.lang);
         let kind = page.query.kind.map_or("any", Kind::code).to_owned();
         texts(
             "refer-none-near",
@@ -162,7 +236,7 @@ fn empty(page: &Page, at: &Located, opts: &RenderOptions, texts: &Texts<'_>) -> 
 }
 
 fn list_sms(page: &Page, at: &Located, opts: &RenderOptions, texts: &Texts<'_>) -> String {
-    let header = texts("refer-header", &place_args(at));
+    let header = texts("refer-header", &place_args(at, opts.lang));
     let footer = (opts.more_hint && page.has_more()).then(|| texts("refer-more", &[]));
     // (longest name, longest address) allowed; tried in order until the reply fits.
     const LIMITS: [(usize, usize); 5] = [
@@ -211,7 +285,7 @@ fn list_sms(page: &Page, at: &Located, opts: &RenderOptions, texts: &Texts<'_>) 
 }
 
 fn list_rich(page: &Page, at: &Located, opts: &RenderOptions, texts: &Texts<'_>) -> String {
-    let mut blocks = vec![texts("refer-header", &place_args(at))];
+    let mut blocks = vec![texts("refer-header", &place_args(at, opts.lang))];
     for (i, hit) in page.hits.iter().enumerate() {
         let s = &hit.service;
         let mut lines = vec![format!("{}. {}", page.query.offset + i + 1, s.name)];
@@ -223,34 +297,21 @@ fn list_rich(page: &Page, at: &Located, opts: &RenderOptions, texts: &Texts<'_>)
             distance = format!("{distance} · {status}");
         }
         lines.push(distance);
-        let kinds: Vec<String> = s
-            .kinds
-            .iter()
-            .map(|k| texts(&format!("refer-kind-{}", k.code()), &[]))
-            .collect();
-        lines.push(capitalise(&kinds.join(", ")));
+        lines.push(kinds_text(s, texts));
         if !s.phone.is_empty() {
             lines.push(texts("refer-phone", &[("phone", format_phone(&s.phone))]));
         }
-        let state_zip = [s.state.as_str(), s.zip.as_str()]
-            .iter()
-            .filter(|p| !p.is_empty())
-            .copied()
-            .collect::<Vec<_>>()
-            .join(" ");
-        let address: Vec<&str> = [s.address.as_str(), s.city.as_str(), state_zip.as_str()]
-            .into_iter()
-            .filter(|p| !p.is_empty())
-            .collect();
+        let address = address_line(s);
         if !address.is_empty() {
-            lines.push(address.join(", "));
+            lines.push(address);
         }
         lines.push(texts("refer-map", &[("url", map_url(hit))]));
         if hit.approximate {
             lines.push(texts("refer-approx-location", &[]));
         }
-        if !s.notes.is_empty() {
-            lines.push(s.notes.clone());
+        let notes = notes_for(s, opts.lang, texts);
+        if !notes.is_empty() {
+            lines.push(notes);
         }
         blocks.push(lines.join("\n"));
     }
@@ -258,6 +319,43 @@ fn list_rich(page: &Page, at: &Located, opts: &RenderOptions, texts: &Texts<'_>)
         blocks.push(texts("refer-more", &[]));
     }
     blocks.join("\n\n")
+}
+
+/// "Naloxone, syringes, drop-in": the kinds a service offers, in words.
+fn kinds_text(s: &Service, texts: &Texts<'_>) -> String {
+    let kinds: Vec<String> = s
+        .kinds
+        .iter()
+        .map(|k| texts(&format!("refer-kind-{}", k.code()), &[]))
+        .collect();
+    capitalise(&kinds.join(", "))
+}
+
+/// The operator's notes in the person's language: the Spanish notes for a Spanish reader when
+/// the directory has them, else the English notes, marked "(en inglés)" for a Spanish reader.
+fn notes_for(s: &Service, lang: Lang, texts: &Texts<'_>) -> String {
+    match lang {
+        Lang::Es if !s.notes_es.is_empty() => s.notes_es.clone(),
+        Lang::Es if !s.notes.is_empty() => {
+            format!("{} {}", texts("refer-notes-in-english", &[]), s.notes)
+        }
+        _ => s.notes.clone(),
+    }
+}
+
+/// Street, city, state and ZIP on one line, leaving out what is empty.
+fn address_line(s: &Service) -> String {
+    let state_zip = [s.state.as_str(), s.zip.as_str()]
+        .iter()
+        .filter(|p| !p.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ");
+    [s.address.as_str(), s.city.as_str(), state_zip.as_str()]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn status_text(hit: &Hit, page: &Page, lang: Lang, texts: &Texts<'_>) -> Option<String> {
@@ -343,6 +441,34 @@ fn format_phone(phone: &str) -> String {
         }
         _ => phone.to_owned(),
     }
+}
+
+/// What to dial for a directory phone number: `+1` and ten digits for a US number, with
+/// `;ext=` for an extension ("212-555-0100 ext 2"); otherwise the digits as written.
+fn tel_of(phone: &str) -> String {
+    let (main, ext) = match phone.find(|c: char| c.is_ascii_alphabetic()) {
+        Some(i) => (&phone[..i], &phone[i..]),
+        None => (phone, ""),
+    };
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    let (main_digits, ext_digits) = (digits(main), digits(ext));
+    let mut tel = match main_digits.len() {
+        10 => format!("+1{main_digits}"),
+        11 if main_digits.starts_with('1') => format!("+{main_digits}"),
+        _ if main.trim_start().starts_with('+') => format!("+{main_digits}"),
+        _ => main_digits,
+    };
+    if !ext_digits.is_empty() {
+        tel.push_str(";ext=");
+        tel.push_str(&ext_digits);
+    }
+    tel
+}
+
+/// Directions to the place on OpenStreetMap, from wherever the person says they start.
+fn directions_url(hit: &Hit) -> String {
+    let (lat, lon) = (hit.service.lat, hit.service.lon);
+    format!("https://www.openstreetmap.org/directions?route=%3B{lat:.5}%2C{lon:.5}")
 }
 
 fn map_url(hit: &Hit) -> String {
@@ -442,6 +568,14 @@ pub(crate) mod tests {
         bundle.set_use_isolating(false);
         bundle.add_resource(resource).unwrap();
         move |id, args| {
+            // `ARGS` is what `haven check` holds the texts to: it must list every argument.
+            let declared = ARGS
+                .iter()
+                .find(|(k, _)| *k == id)
+                .map_or(&[][..], |(_, a)| a);
+            for (k, _) in args {
+                assert!(declared.contains(k), "{id} is passed ${k}, missing in ARGS");
+            }
             let msg = bundle
                 .get_message(id)
                 .unwrap_or_else(|| panic!("{path}: no message {id}"));
@@ -591,6 +725,57 @@ pub(crate) mod tests {
         assert!(url.starts_with("https://www.openstreetmap.org/?mlat=40."));
         assert!(url.contains("#map=17/40.") || url.contains("#map=15/40."));
         assert!(text.contains("Phone: "));
+    }
+
+    #[test]
+    fn spanish_readers_get_spanish_place_names_and_notes() {
+        let dir = example();
+        let es = fluent(Lang::Es);
+        let bronx = Located {
+            lat: 40.8448,
+            lon: -73.8648,
+            label: Some("The Bronx".into()),
+            label_es: Some("El Bronx".into()),
+            approximate: true,
+        };
+        let page = dir.find(&Query::new((bronx.lat, bronx.lon), at(0, 12, 0)));
+        for style in [Style::Sms, Style::Rich] {
+            let r = reply(&page, &bronx, &opts(Lang::Es, style), &es);
+            assert!(r.text.starts_with("Cerca de El Bronx:"), "{}", r.text);
+            assert_eq!(r.listing.unwrap().heading, "Cerca de El Bronx:");
+        }
+        let en = reply(
+            &page,
+            &bronx,
+            &opts(Lang::En, Style::Rich),
+            &fluent(Lang::En),
+        );
+        assert!(en.text.starts_with("Near The Bronx:"), "{}", en.text);
+        // Notes: the Spanish column where the directory has it, else English marked as such.
+        let (mut translated, mut marked) = (0, 0);
+        for (lat, lon) in [
+            (40.8448, -73.8648),
+            (40.8230, -73.9230),
+            (40.7451, -73.9941),
+        ] {
+            let page = dir.find(&Query::new((lat, lon), at(0, 12, 0)));
+            let listing = reply(&page, &bronx, &opts(Lang::Es, Style::Rich), &es)
+                .listing
+                .unwrap();
+            for (hit, place) in page.hits.iter().zip(&listing.places) {
+                let s = &hit.service;
+                if !s.notes_es.is_empty() {
+                    assert_eq!(place.notes, s.notes_es);
+                    translated += 1;
+                } else if !s.notes.is_empty() {
+                    assert_eq!(place.notes, format!("(en inglés) {}", s.notes));
+                    marked += 1;
+                } else {
+                    assert_eq!(place.notes, "");
+                }
+            }
+        }
+        assert!(translated > 0 && marked > 0, "{translated} {marked}");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use chrono_tz::Tz;
 
 use super::{
     ConfigError, DirectoryHandle, Kind, Locator, Query, ReferralsConfig, RenderOptions, Style,
-    render, wall_clock,
+    reply, wall_clock,
 };
 use crate::engine::refer::{self, ReferAnswer, ReferQuery};
 
@@ -69,6 +69,7 @@ impl refer::Referrals for Referrals {
             offset: q.offset,
             limit: refer::PAGE,
             now: wall_clock(now, &self.tz),
+            open_now: q.open_now,
         };
         let page = dir.find(&query);
         let opts = RenderOptions {
@@ -83,8 +84,8 @@ impl refer::Referrals for Referrals {
             more_hint: false,
         };
         Some(ReferAnswer {
-            texts: render(&page, &located, &opts, texts),
             found: !page.hits.is_empty(),
+            replies: vec![reply(&page, &located, &opts, texts)],
             more: page.has_more(),
         })
     }

@@ -1,7 +1,10 @@
-//! Text utilities shared by triage, flows, referrals and channels: folding, tokens, SMS segments.
+//! Text utilities shared by triage, flows, referrals and channels: folding, tokens, SMS segments,
+//! phone numbers.
 
 pub mod fold;
+pub mod phones;
 pub mod segments;
 
 pub use fold::{Folded, fold, fold_marking_questions, tokens};
+pub use phones::PhoneSpan;
 pub use segments::{Encoding, Segments, segments, split_for_sms};

@@ -49,6 +49,9 @@ refer-closed = closed
 refer-phone = Phone: { $phone }
 refer-map = Map: { $url }
 refer-approx-location = Location is approximate (the center of its ZIP code).
+# Put before a place's notes when they are shown in English to someone reading another
+# language (the directory has no translation for them).
+refer-notes-in-english = (in English)
 
 ## Paging ("MORE" is handled by the referral flow)
 

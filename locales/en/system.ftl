@@ -52,3 +52,6 @@ handoff-closed = The counselor closed this chat. You're back with haven's bot: s
 
 # The label of Telegram's button that sends the person's location pin when haven asks where they are.
 telegram-share-location = 📍 Share my location
+
+# The label of Telegram's button that leaves the counselor queue (it sends MENU).
+telegram-leave = ↩️ Back to the bot

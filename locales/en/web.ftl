@@ -28,3 +28,9 @@ web-empty = Please type a message first.
 web-too-long = That message is too long. Please keep it under { $max } characters.
 # The button an operator's own site shows (embed.js).
 web-embed-button = Chat with haven
+# A place card's links: call it, get directions, see it on a map.
+web-call = Call
+web-directions = Directions
+web-map = Map
+# The button that leaves the counselor queue (it sends MENU).
+web-leave = Back to the bot

@@ -50,6 +50,9 @@ refer-closed = cerrado
 refer-phone = Teléfono: { $phone }
 refer-map = Mapa: { $url }
 refer-approx-location = La ubicación es aproximada (el centro de su código postal).
+# Va antes de las notas de un lugar cuando se muestran en inglés porque el directorio no las
+# tiene en español.
+refer-notes-in-english = (en inglés)
 
 ## Más resultados ("MAS" lo maneja el flujo de referencias)
 

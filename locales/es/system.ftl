@@ -50,3 +50,6 @@ handoff-closed = El consejero cerró este chat. Vuelve con el bot de haven: mand
 
 # La etiqueta del botón de Telegram que manda la ubicación cuando haven pregunta dónde está.
 telegram-share-location = 📍 Compartir mi ubicación
+
+# La etiqueta del botón de Telegram que sale de la fila del consejero (manda MENU).
+telegram-leave = ↩️ Volver al bot

@@ -28,3 +28,9 @@ web-empty = Primero escriba un mensaje.
 web-too-long = Ese mensaje es demasiado largo. Por favor, use menos de { $max } caracteres.
 # El botón que muestra el sitio del programa (embed.js).
 web-embed-button = Chatear con haven
+# Los enlaces de la tarjeta de un lugar: llamar, cómo llegar, verlo en un mapa.
+web-call = Llamar
+web-directions = Cómo llegar
+web-map = Mapa
+# El botón que sale de la fila del consejero (manda MENU).
+web-leave = Volver al bot

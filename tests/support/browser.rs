@@ -704,6 +704,114 @@ impl Browser {
         self.must(reqwest::Method::DELETE, "/cookie", None).await;
     }
 
+    /// Every piece of visible text whose contrast with what is behind it is below `min` (WCAG's
+    /// ratio, 4.5 for ordinary text): `[element, text, colour, background, ratio]` each. The
+    /// background is composed from the element's and its ancestors' computed background
+    /// colours; text hidden for screen readers only (1 px boxes) is left out.
+    pub async fn low_contrast(&self, min: f64) -> Vec<Value> {
+        let found = self
+            .exec(
+                r#"
+                const min = arguments[0];
+                const parse = s => {
+                  const m = s.match(/rgba?\(([^)]+)\)/);
+                  if (!m) return null;
+                  const p = m[1].split(/[ ,\/]+/).filter(Boolean).map(Number);
+                  return { rgb: p.slice(0, 3), a: p.length > 3 ? p[3] : 1 };
+                };
+                const lum = c => {
+                  const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+                  return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
+                };
+                const behind = el => {
+                  const layers = [];
+                  for (let e = el; e; e = e.parentElement) {
+                    const c = parse(getComputedStyle(e).backgroundColor);
+                    if (c && c.a > 0) { layers.push(c); if (c.a >= 1) break; }
+                  }
+                  let out = [255, 255, 255];
+                  for (let i = layers.length - 1; i >= 0; i--) {
+                    const c = layers[i];
+                    out = out.map((v, k) => c.rgb[k] * c.a + v * (1 - c.a));
+                  }
+                  return out;
+                };
+                const bad = [];
+                for (const el of document.querySelectorAll('body *')) {
+                  const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+                  if (!own) continue;
+                  const cs = getComputedStyle(el);
+                  if (cs.visibility === 'hidden' || cs.display === 'none') continue;
+                  const r = el.getBoundingClientRect();
+                  if (r.width <= 1 || r.height <= 1 || el.closest('[hidden], noscript')) continue;
+                  const b = behind(el);
+                  const fg = parse(cs.color);
+                  const f = fg.rgb.map((v, k) => v * fg.a + b[k] * (1 - fg.a));
+                  const l1 = lum(f), l2 = lum(b);
+                  const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+                  if (ratio < min) bad.push([el.tagName.toLowerCase() + '.' + el.className,
+                    el.textContent.trim().slice(0, 40), cs.color, 'rgb(' + b.map(Math.round) + ')',
+                    Math.round(ratio * 100) / 100]);
+                }
+                return bad;
+                "#,
+                vec![json!(min)],
+            )
+            .await;
+        found.as_array().cloned().unwrap_or_default()
+    }
+
+    /// How many elements match `css` and are shown, and which of those are smaller than
+    /// `min` CSS pixels either way: `[element, text, width, height]` each.
+    pub async fn small_targets(&self, css: &str, min: f64) -> (usize, Vec<Value>) {
+        let found = self
+            .exec(
+                r#"
+                const shown = [...document.querySelectorAll(arguments[0])].filter(e => {
+                  const r = e.getBoundingClientRect();
+                  return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden';
+                });
+                const small = shown.map(e => [e, e.getBoundingClientRect()])
+                  .filter(([e, r]) => r.width < arguments[1] || r.height < arguments[1])
+                  .map(([e, r]) => [e.tagName.toLowerCase() + '.' + e.className,
+                    e.textContent.trim().slice(0, 40), Math.round(r.width), Math.round(r.height)]);
+                return [shown.length, small];
+                "#,
+                vec![json!(css), json!(min)],
+            )
+            .await;
+        (
+            found[0].as_u64().unwrap_or(0) as usize,
+            found[1].as_array().cloned().unwrap_or_default(),
+        )
+    }
+
+    /// Whether a person sees `el` now, without scrolling: it lies inside the window and is the
+    /// topmost thing at its centre (not under a sticky header or footer).
+    pub async fn on_screen(&self, el: &Element) -> bool {
+        self.exec(
+            r#"
+            const e = arguments[0];
+            const r = e.getBoundingClientRect();
+            if (r.width === 0 || r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth) return false;
+            const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+            return top !== null && (top === e || e.contains(top));
+            "#,
+            vec![el.json()],
+        )
+        .await
+            == json!(true)
+    }
+
+    /// Emulates the system's dark (or light) colour scheme for `prefers-color-scheme`.
+    pub async fn color_scheme(&self, scheme: &str) {
+        self.cdp(
+            "Emulation.setEmulatedMedia",
+            json!({ "features": [{ "name": "prefers-color-scheme", "value": scheme }] }),
+        )
+        .await;
+    }
+
     /// Ends the session (Chromium exits) and stops ChromeDriver.
     pub async fn quit(mut self) {
         let _ = self.command(reqwest::Method::DELETE, "", None).await;

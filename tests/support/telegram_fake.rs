@@ -7,10 +7,13 @@
 //! [`FakeTelegram::push`]; `getUpdates` serves them long-poll style, honouring `offset` (an
 //! offset confirms, and drops, every earlier update) and `timeout`. Every call is recorded with
 //! its parameters, and the next `sendMessage`s can be scripted to fail as they do when a
-//! person has blocked the bot.
+//! person has blocked the bot. `sendVenue` takes the real parameters (`latitude`, `longitude`,
+//! `title`, `address`) and answers a message with a `venue`; `entities` on `sendMessage` are
+//! checked as Telegram checks them (known type, in UTF-16 units, inside the text), and can be
+//! refused altogether with [`FakeTelegram::refuse_entities`].
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -56,6 +59,8 @@ struct Inner {
     send_script: Mutex<VecDeque<SendAnswer>>,
     /// The webhook set with `setWebhook`: (url, secret_token).
     webhook: Mutex<Option<(String, Option<String>)>>,
+    /// Answer any `sendMessage` with `entities` with 400, as a Bot API refusing them would.
+    refuse_entities: AtomicBool,
 }
 
 /// The running stand-in. Dropping it stops the server.
@@ -77,6 +82,7 @@ impl FakeTelegram {
             calls: Mutex::new(Vec::new()),
             send_script: Mutex::new(VecDeque::new()),
             webhook: Mutex::new(None),
+            refuse_entities: AtomicBool::new(false),
         });
         let app = Router::new()
             .route("/{bot}/{method}", any(method))
@@ -112,6 +118,21 @@ impl FakeTelegram {
     /// Answers the next `sendMessage`s as scripted; after the script, they succeed.
     pub fn script_sends(&self, answers: impl IntoIterator<Item = SendAnswer>) {
         lock(&self.inner.send_script).extend(answers);
+    }
+
+    /// From now on, refuse every `sendMessage` that marks entities (400 "can't parse
+    /// entities"), to test that haven then sends the text unmarked.
+    pub fn refuse_entities(&self) {
+        self.inner.refuse_entities.store(true, Ordering::SeqCst);
+    }
+
+    /// The parameters of every accepted `sendVenue`, in order.
+    pub fn venues(&self) -> Vec<Value> {
+        self.calls_of("sendvenue")
+            .into_iter()
+            .filter(|c| c.ok)
+            .map(|c| c.params)
+            .collect()
     }
 
     /// Every call so far, in order.
@@ -156,6 +177,27 @@ impl FakeTelegram {
             if sent.len() >= n || Instant::now() >= deadline {
                 return sent;
             }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// Waits until the accepted `sendMessage`s satisfy `done`, or fails the test naming `what`.
+    pub async fn wait_for(
+        &self,
+        what: &str,
+        timeout: Duration,
+        done: impl Fn(&[Value]) -> bool,
+    ) -> Vec<Value> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let sent = self.sent();
+            if done(&sent) {
+                return sent;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}: {sent:#?}"
+            );
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     }
@@ -403,6 +445,7 @@ async fn answer(inner: &Inner, method: &str, params: &mut Value) -> Response {
         }
         "getupdates" => get_updates(inner, params).await,
         "sendmessage" => send_message(inner, params),
+        "sendvenue" => send_venue(inner, params),
         "answercallbackquery" => {
             if params["callback_query_id"].as_str().is_none() {
                 return error(400, "Bad Request: query is too old or query ID is invalid");
@@ -448,6 +491,71 @@ async fn get_updates(inner: &Inner, params: &Value) -> Response {
     }
 }
 
+/// The `MessageEntity` types the Bot API documents.
+const ENTITY_TYPES: &[&str] = &[
+    "mention",
+    "hashtag",
+    "cashtag",
+    "bot_command",
+    "url",
+    "email",
+    "phone_number",
+    "bold",
+    "italic",
+    "underline",
+    "strikethrough",
+    "spoiler",
+    "blockquote",
+    "expandable_blockquote",
+    "code",
+    "pre",
+    "text_link",
+    "text_mention",
+    "custom_emoji",
+];
+
+/// `sendVenue`: a pin with a title and an address, answered as Telegram answers it (a message
+/// with `venue` and `location`).
+fn send_venue(inner: &Inner, params: &mut Value) -> Response {
+    let Some(chat_id) = params["chat_id"].as_i64() else {
+        return error(400, "Bad Request: chat not found");
+    };
+    let (Some(latitude), Some(longitude)) =
+        (params["latitude"].as_f64(), params["longitude"].as_f64())
+    else {
+        return error(400, "Bad Request: wrong latitude or longitude");
+    };
+    if !(-90.0..=90.0).contains(&latitude) || !(-180.0..=180.0).contains(&longitude) {
+        return error(400, "Bad Request: wrong latitude or longitude");
+    }
+    let title = params["title"].as_str().unwrap_or("").to_owned();
+    let address = params["address"].as_str().unwrap_or("").to_owned();
+    if title.trim().is_empty() {
+        return error(400, "Bad Request: venue title is empty");
+    }
+    if address.trim().is_empty() {
+        return error(400, "Bad Request: venue address is empty");
+    }
+    let message_id = inner.next_message_id.fetch_add(1, Ordering::SeqCst);
+    params["_message_id"] = json!(message_id);
+    let location = json!({"latitude": latitude, "longitude": longitude});
+    let mut message = json!({
+        "message_id": message_id,
+        "date": 1_764_000_000,
+        "from": bot_user(),
+        "chat": {"id": chat_id, "type": "private", "first_name": "someone"},
+        "venue": {"location": location, "title": title, "address": address},
+        "location": location,
+    });
+    if let Some(markup) = params
+        .get("reply_markup")
+        .filter(|m| m.get("inline_keyboard").is_some())
+    {
+        message["reply_markup"] = markup.clone();
+    }
+    ok(message)
+}
+
 fn send_message(inner: &Inner, params: &mut Value) -> Response {
     let Some(chat_id) = params["chat_id"].as_i64() else {
         return error(400, "Bad Request: chat not found");
@@ -456,8 +564,38 @@ fn send_message(inner: &Inner, params: &mut Value) -> Response {
     if text.trim().is_empty() {
         return error(400, "Bad Request: message text is empty");
     }
-    if text.encode_utf16().count() > 4096 {
+    let units = text.encode_utf16().count();
+    if units > 4096 {
         return error(400, "Bad Request: message is too long");
+    }
+    if let Some(entities) = params.get("entities") {
+        if inner.refuse_entities.load(Ordering::SeqCst) {
+            return error(400, "Bad Request: can't parse entities: unsupported entity");
+        }
+        let Some(list) = entities.as_array() else {
+            return error(400, "Bad Request: can't parse entities: not an array");
+        };
+        for e in list {
+            let (Some(kind), Some(offset), Some(length)) = (
+                e["type"].as_str(),
+                e["offset"].as_u64(),
+                e["length"].as_u64(),
+            ) else {
+                return error(400, "Bad Request: can't parse entities: bad entity");
+            };
+            if !ENTITY_TYPES.contains(&kind) {
+                return error(
+                    400,
+                    "Bad Request: can't parse entities: unknown entity type",
+                );
+            }
+            if length == 0 || (offset + length) as usize > units {
+                return error(
+                    400,
+                    "Bad Request: can't parse entities: entity is beyond the end of the text",
+                );
+            }
+        }
     }
     let answer = lock(&inner.send_script)
         .pop_front()

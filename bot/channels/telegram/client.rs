@@ -12,17 +12,19 @@ use std::time::Duration;
 
 use teloxide::payloads::{
     AnswerCallbackQuerySetters, DeleteWebhookSetters, GetUpdatesSetters, SendMessageSetters,
-    SetWebhookSetters,
+    SendVenueSetters, SetWebhookSetters,
 };
-use teloxide::requests::Requester;
+use teloxide::requests::{Request, Requester};
 use teloxide::types::{
     ButtonRequest, CallbackQueryId, ChatId, InlineKeyboardButton, InlineKeyboardMarkup,
-    KeyboardButton, KeyboardMarkup, KeyboardRemove, ReplyMarkup, Update,
+    KeyboardButton, KeyboardMarkup, KeyboardRemove, Message, MessageEntity, MessageEntityKind,
+    ReplyMarkup, Update,
 };
 use teloxide::{ApiError, Bot, RequestError};
 
-use super::render::{Markup, Outgoing};
+use super::render::{Body, Markup, Outgoing, phone_entities};
 use super::update::ALLOWED_UPDATES;
+use crate::messaging::LEAVE_WORD;
 
 /// How long one `sendMessage` (or other short call) may take, connection included.
 pub const SEND_TIMEOUT: Duration = Duration::from_secs(15);
@@ -196,22 +198,65 @@ impl Client {
         })
     }
 
-    /// Sends one message, retrying a few times on network trouble and when Telegram asks to
-    /// wait. A retry after a timeout may deliver the text twice; for a harm-reduction bot a
-    /// duplicate beats a lost reply.
+    /// Sends one message (a text or a venue), retrying a few times on network trouble and when
+    /// Telegram asks to wait. A retry after a timeout may deliver the text twice; for a
+    /// harm-reduction bot a duplicate beats a lost reply.
+    ///
+    /// A text goes with its phone numbers marked as `phone_number` entities. Telegram also finds
+    /// phone numbers itself, and the Bot API is not documented to refuse marked ones; should it
+    /// refuse them all the same, the text is sent again unmarked, because the 911 reply must
+    /// arrive.
     pub async fn send_message(
         &self,
         chat_id: i64,
         message: &Outgoing,
     ) -> Result<(), TelegramError> {
-        self.send_with(chat_id, &message.text, |request| {
-            match reply_markup(&message.markup) {
-                Some(markup) => request.reply_markup(markup),
-                None => request,
+        let markup = reply_markup(&message.markup);
+        match &message.body {
+            Body::Text(text) => {
+                let entities: Vec<MessageEntity> = phone_entities(text)
+                    .into_iter()
+                    .map(|e| MessageEntity::new(MessageEntityKind::PhoneNumber, e.offset, e.length))
+                    .collect();
+                let send = |entities: Vec<MessageEntity>| {
+                    let markup = markup.clone();
+                    self.send_with(chat_id, text, move |request| {
+                        let request = match markup.clone() {
+                            Some(m) => request.reply_markup(m),
+                            None => request,
+                        };
+                        if entities.is_empty() {
+                            request
+                        } else {
+                            request.entities(entities.clone())
+                        }
+                    })
+                };
+                match send(entities.clone()).await {
+                    Err(TelegramError::Rejected(_)) if !entities.is_empty() => {
+                        send(Vec::new()).await.map(|_| ())
+                    }
+                    other => other.map(|_| ()),
+                }
             }
-        })
-        .await
-        .map(|_| ())
+            Body::Venue(v) => self
+                .with_retries(|| {
+                    let request = self.bot.send_venue(
+                        ChatId(chat_id),
+                        v.lat,
+                        v.lon,
+                        v.title.clone(),
+                        v.address.clone(),
+                    );
+                    match markup.clone() {
+                        Some(m) => request.reply_markup(m),
+                        None => request,
+                    }
+                    .send()
+                })
+                .await
+                .map(|_| ()),
+        }
     }
 
     /// Sends a plain text (to the counselor chat), optionally as a reply to one of its messages,
@@ -232,8 +277,8 @@ impl Client {
         .await
     }
 
-    /// `sendMessage` with the retries described on `send_message`; `shape` adds keyboards or
-    /// a reply-to. Returns the sent message's id.
+    /// `sendMessage` with the retries described on `send_message`; `shape` adds keyboards,
+    /// entities or a reply-to. Returns the sent message's id.
     async fn send_with(
         &self,
         chat_id: i64,
@@ -242,10 +287,19 @@ impl Client {
             teloxide::requests::JsonRequest<teloxide::payloads::SendMessage>,
         ) -> teloxide::requests::JsonRequest<teloxide::payloads::SendMessage>,
     ) -> Result<i32, TelegramError> {
+        self.with_retries(|| shape(self.bot.send_message(ChatId(chat_id), text.to_owned())).send())
+            .await
+    }
+
+    /// Runs a sending call, trying again on network trouble and when Telegram asks to wait
+    /// (up to [`MAX_ATTEMPTS`] tries); returns the sent message's id.
+    async fn with_retries<F>(&self, call: impl Fn() -> F) -> Result<i32, TelegramError>
+    where
+        F: std::future::Future<Output = Result<Message, RequestError>>,
+    {
         let mut attempt = 1;
         loop {
-            let request = shape(self.bot.send_message(ChatId(chat_id), text.to_owned()));
-            let error = match request.await {
+            let error = match call().await {
                 Ok(m) => return Ok(m.id.0),
                 Err(e) => TelegramError::from(e),
             };
@@ -326,6 +380,9 @@ fn reply_markup(markup: &Markup) -> Option<ReplyMarkup> {
                 .one_time_keyboard(),
         )),
         Markup::RemoveKeyboard => Some(ReplyMarkup::KeyboardRemove(KeyboardRemove::new())),
+        Markup::Leave(label) => Some(ReplyMarkup::InlineKeyboard(InlineKeyboardMarkup::new([[
+            InlineKeyboardButton::callback(label, LEAVE_WORD),
+        ]]))),
     }
 }
 
@@ -378,6 +435,12 @@ mod tests {
         assert_eq!(
             json(&Markup::RemoveKeyboard),
             serde_json::json!({"remove_keyboard": true})
+        );
+        assert_eq!(
+            json(&Markup::Leave("Back to the bot".into())),
+            serde_json::json!({"inline_keyboard": [
+                [{"text": "Back to the bot", "callback_data": "MENU"}]
+            ]})
         );
         assert_eq!(json(&Markup::None), serde_json::Value::Null);
     }

@@ -27,6 +27,9 @@ use crate::store::Pseudonym;
 /// The text key of the "share location" button's label.
 pub const SHARE_LOCATION_TEXT: &str = "telegram-share-location";
 
+/// The text key of the "Back to the bot" button's label (shown while in the counselor queue).
+pub const LEAVE_TEXT: &str = "telegram-leave";
+
 /// What became of an update.
 pub enum Dispatched {
     /// Its `update_id` was handled before.
@@ -201,9 +204,13 @@ async fn reply(state: &TelegramState, tg: &TelegramChannel, chat_id: i64, d: Del
             .texts
             .render(d.lang, SHARE_LOCATION_TEXT, &[])
     });
+    let leave = d
+        .in_handoff
+        .then(|| state.hub.haven.engine.texts.render(d.lang, LEAVE_TEXT, &[]));
     let keyboards = Keyboards {
         remove: had_keyboard && share_location.is_none(),
         share_location,
+        leave,
     };
     let messages = render(&d.replies, &keyboards);
     let shown = messages

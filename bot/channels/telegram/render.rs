@@ -1,10 +1,14 @@
 //! How the engine's replies look on Telegram: texts cut to Telegram's length limit, choices as
-//! inline buttons, and the reply keyboard with a "share location" button.
+//! inline buttons, a venue message per place of a referral list, phone numbers marked as phone
+//! entities, the reply keyboard with a "share location" button, and a "Back to the bot" button
+//! while the person is in the counselor queue.
 //!
 //! Everything here is pure (no network), so the shapes are unit-tested; `client.rs` turns an
-//! [`Outgoing`] into a `sendMessage` call.
+//! [`Outgoing`] into a `sendMessage` or `sendVenue` call.
 
+use crate::engine::reply::{Listing, Place};
 use crate::engine::{Reply, reply::plain_with_choices};
+use crate::text::phones;
 
 /// Telegram refuses a message text longer than 4096 characters. We count UTF-16 code units,
 /// which is how Telegram measures texts (entity offsets are UTF-16) and never fewer than the
@@ -22,13 +26,45 @@ pub enum Markup {
     ShareLocation(String),
     /// Takes away a reply keyboard shown earlier.
     RemoveKeyboard,
+    /// An inline button, with this label, that leaves the counselor queue: its callback data is
+    /// the leave word (`messaging::LEAVE_WORD`).
+    Leave(String),
 }
 
-/// One `sendMessage`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A place as Telegram shows it natively: a pin on a map with a title and an address, which
+/// opens the map (and directions) when tapped.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Venue {
+    pub lat: f64,
+    pub lon: f64,
+    pub title: String,
+    pub address: String,
+}
+
+/// What one message is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Body {
+    /// A `sendMessage`, with its phone numbers marked (see [`phone_entities`]).
+    Text(String),
+    /// A `sendVenue`.
+    Venue(Venue),
+}
+
+/// One message to send.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Outgoing {
-    pub text: String,
+    pub body: Body,
     pub markup: Markup,
+}
+
+impl Outgoing {
+    /// The message's text; empty for a venue.
+    pub fn text(&self) -> &str {
+        match &self.body {
+            Body::Text(t) => t,
+            Body::Venue(_) => "",
+        }
+    }
 }
 
 /// Keyboards the channel adds to the engine's replies.
@@ -38,20 +74,25 @@ pub struct Keyboards {
     pub share_location: Option<String>,
     /// Take away the "share location" keyboard shown before.
     pub remove: bool,
+    /// Offer a "Back to the bot" button with this label (the person is in the counselor queue).
+    pub leave: Option<String>,
 }
 
 /// The messages to send for `replies`, in order.
 ///
 /// A reply's text is split to fit [`MAX_TEXT_UNITS`]; its choices go on the last piece, so the
-/// buttons sit under the question. Telegram allows one keyboard per message, so the "share
-/// location" keyboard goes on the last message without buttons (the question "Where are
-/// you?" comes last), and the keyboard removal on the first one. If every message carries
-/// buttons the extra keyboard is left out: the person can still type a ZIP code, and a
-/// leftover location keyboard hides itself once used.
+/// buttons sit under the question. A reply listing places becomes the list in words (without
+/// map addresses) followed by one venue per place. Telegram allows one keyboard per message,
+/// so the "share location" keyboard and the "Back to the bot" button go on the last message
+/// without buttons (the question "Where are you?" comes last), and the keyboard removal on the
+/// first one. If every message carries buttons the extra keyboard is left out: the person can
+/// still type a ZIP code (or MENU), and a leftover location keyboard hides itself once used.
 pub fn render(replies: &[Reply], keyboards: &Keyboards) -> Vec<Outgoing> {
     let mut out = Vec::new();
     for reply in replies {
-        let text = if reply.text.trim().is_empty() {
+        let text = if let Some(listing) = &reply.listing {
+            listing_text(listing)
+        } else if reply.text.trim().is_empty() {
             if reply.choices.is_empty() {
                 // Telegram refuses an empty message, and there is nothing to say.
                 continue;
@@ -64,10 +105,16 @@ pub fn render(replies: &[Reply], keyboards: &Keyboards) -> Vec<Outgoing> {
         let mut pieces: Vec<Outgoing> = split_text(&text, MAX_TEXT_UNITS)
             .into_iter()
             .map(|text| Outgoing {
-                text,
+                body: Body::Text(text),
                 markup: Markup::None,
             })
             .collect();
+        if let Some(listing) = &reply.listing {
+            pieces.extend(listing.places.iter().map(|p| Outgoing {
+                body: Body::Venue(venue(p)),
+                markup: Markup::None,
+            }));
+        }
         if let Some(last) = pieces.last_mut()
             && !reply.choices.is_empty()
         {
@@ -84,7 +131,70 @@ pub fn render(replies: &[Reply], keyboards: &Keyboards) -> Vec<Outgoing> {
     {
         m.markup = Markup::RemoveKeyboard;
     }
+    if let Some(label) = &keyboards.leave
+        && let Some(m) = out.iter_mut().rev().find(|m| m.markup == Markup::None)
+    {
+        m.markup = Markup::Leave(label.clone());
+    }
     out
+}
+
+/// A list of places in words for Telegram: the heading, then per place its name, distance and
+/// opening, kinds, phone and notes. Addresses and maps are in the venues that follow.
+fn listing_text(l: &Listing) -> String {
+    let mut blocks = vec![l.heading.clone()];
+    for p in &l.places {
+        let mut lines = vec![format!("{}. {}", p.number, p.name)];
+        lines.push(match &p.hours {
+            Some(h) => format!("{} · {h}", p.distance),
+            None => p.distance.clone(),
+        });
+        lines.push(p.kinds.clone());
+        if let Some(phone) = &p.phone {
+            lines.push(phone.line.clone());
+        }
+        if let Some(a) = &p.approximate {
+            lines.push(a.clone());
+        }
+        if !p.notes.is_empty() {
+            lines.push(p.notes.clone());
+        }
+        blocks.push(lines.join("\n"));
+    }
+    blocks.join("\n\n")
+}
+
+fn venue(p: &Place) -> Venue {
+    Venue {
+        lat: p.lat,
+        lon: p.lon,
+        title: format!("{}. {}", p.number, p.name),
+        // Telegram needs an address; a place listed without one is described by its kinds.
+        address: if p.address.is_empty() {
+            p.kinds.clone()
+        } else {
+            p.address.clone()
+        },
+    }
+}
+
+/// A phone number's place in a message text, in UTF-16 code units as Telegram counts them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PhoneEntity {
+    pub offset: usize,
+    pub length: usize,
+}
+
+/// The phone numbers in `text` (911, 988, hotlines, places' numbers) as Telegram
+/// `phone_number` entities, so they can be tapped to call.
+pub fn phone_entities(text: &str) -> Vec<PhoneEntity> {
+    phones::find(text)
+        .into_iter()
+        .map(|p| PhoneEntity {
+            offset: text[..p.range.start].encode_utf16().count(),
+            length: text[p.range].encode_utf16().count(),
+        })
+        .collect()
 }
 
 /// Splits `text` into pieces of at most `max_units` UTF-16 code units, cutting after the last
@@ -138,6 +248,7 @@ mod tests {
         Reply {
             text: text.into(),
             choices: choices.iter().map(|c| c.to_string()).collect(),
+            ..Reply::default()
         }
     }
 
@@ -202,7 +313,7 @@ mod tests {
             &Keyboards::default(),
         );
         assert_eq!(out.len(), 1);
-        assert_eq!(out[0].text, "1 A\n2 B");
+        assert_eq!(out[0].text(), "1 A\n2 B");
         assert_eq!(out[0].markup, Markup::Choices(vec!["A".into(), "B".into()]));
     }
 
@@ -211,6 +322,7 @@ mod tests {
         let keyboards = Keyboards {
             share_location: Some("Share".into()),
             remove: true,
+            leave: None,
         };
         let out = render(
             &[reply("Intro", &[]), reply("Where are you?", &[])],
@@ -225,6 +337,7 @@ mod tests {
         let keyboards = Keyboards {
             share_location: None,
             remove: true,
+            leave: None,
         };
         let out = render(
             &[
@@ -237,5 +350,110 @@ mod tests {
         assert_eq!(out[0].markup, Markup::Choices(vec!["A".into()]));
         assert_eq!(out[1].markup, Markup::RemoveKeyboard);
         assert_eq!(out[2].markup, Markup::None);
+    }
+
+    fn listing() -> Reply {
+        use crate::engine::reply::Phone;
+        let place = |n: usize, name: &str, address: &str| Place {
+            number: n,
+            name: name.into(),
+            kinds: "Naloxone".into(),
+            distance: "0.3 mi".into(),
+            open_now: Some(true),
+            hours: Some("open 24/7".into()),
+            phone: Some(Phone {
+                number: "212-555-0101".into(),
+                tel: "+12125550101".into(),
+                line: "Phone: 212-555-0101".into(),
+            }),
+            address: address.into(),
+            lat: 40.7,
+            lon: -73.9,
+            map_url: "https://www.openstreetmap.org/?mlat=40.7".into(),
+            notes: "Walk in.".into(),
+            ..Place::default()
+        };
+        Reply {
+            text: "Near 10001:\n\n1. A\nMap: https://www.openstreetmap.org/?mlat=40.7".into(),
+            listing: Some(Listing {
+                heading: "Near 10001:".into(),
+                places: vec![place(1, "A", "1 Main St"), place(2, "B", "")],
+            }),
+            ..Reply::default()
+        }
+    }
+
+    #[test]
+    fn a_list_of_places_is_words_then_a_venue_per_place() {
+        let out = render(
+            &[listing(), reply("Want more?", &["More"])],
+            &Keyboards::default(),
+        );
+        assert_eq!(out.len(), 4);
+        assert_eq!(
+            out[0].text(),
+            "Near 10001:\n\n1. A\n0.3 mi · open 24/7\nNaloxone\nPhone: 212-555-0101\nWalk in.\n\n\
+             2. B\n0.3 mi · open 24/7\nNaloxone\nPhone: 212-555-0101\nWalk in."
+        );
+        assert!(
+            !out[0].text().contains("openstreetmap"),
+            "maps are in the venues"
+        );
+        assert_eq!(
+            out[1].body,
+            Body::Venue(Venue {
+                lat: 40.7,
+                lon: -73.9,
+                title: "1. A".into(),
+                address: "1 Main St".into()
+            })
+        );
+        let Body::Venue(second) = &out[2].body else {
+            panic!("{:?}", out[2])
+        };
+        assert_eq!(second.address, "Naloxone", "never an empty address");
+        assert_eq!(out[3].markup, Markup::Choices(vec!["More".into()]));
+    }
+
+    #[test]
+    fn the_leave_button_goes_on_the_last_plain_message() {
+        let keyboards = Keyboards {
+            leave: Some("Back to the bot".into()),
+            ..Keyboards::default()
+        };
+        let out = render(
+            &[
+                reply("You're in line.", &[]),
+                reply("You're number 1.", &[]),
+            ],
+            &keyboards,
+        );
+        assert_eq!(out[0].markup, Markup::None);
+        assert_eq!(out[1].markup, Markup::Leave("Back to the bot".into()));
+    }
+
+    #[test]
+    fn phone_entities_count_utf16_units() {
+        let text = "📍 Llame al 911. SAMHSA: 1-800-662-4357";
+        let e = phone_entities(text);
+        assert_eq!(
+            e,
+            [
+                PhoneEntity {
+                    offset: 12,
+                    length: 3
+                },
+                PhoneEntity {
+                    offset: 25,
+                    length: 14
+                }
+            ]
+        );
+        let units: Vec<u16> = text.encode_utf16().collect();
+        assert_eq!(String::from_utf16(&units[12..15]).unwrap(), "911");
+        assert_eq!(
+            String::from_utf16(&units[25..39]).unwrap(),
+            "1-800-662-4357"
+        );
     }
 }

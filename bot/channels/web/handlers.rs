@@ -20,12 +20,13 @@ use tokio::sync::broadcast::error::RecvError;
 
 use super::WebState;
 use super::history::{Entry, History};
-use super::page::{self, UI, View};
+use super::page::{self, UI, UI_HTML, View};
+use super::render::{Labels, body, linkified};
 use super::session::{CookieState, WebSession};
 use super::{MAX_MESSAGE_CHARS, WebChat};
 use crate::Lang;
 use crate::engine::{Channel, Content, Reply};
-use crate::messaging::{AppError, BODY_LIMIT, deliver};
+use crate::messaging::{AppError, BODY_LIMIT, LEAVE_WORD, deliver};
 use crate::runtime::now;
 use crate::store::Pseudonym;
 
@@ -36,6 +37,8 @@ struct Posted {
     text: Option<String>,
     choice: Option<String>,
     refresh: bool,
+    /// "Back to the bot" (leave the counselor queue).
+    leave: bool,
     /// Posted by the script's exit beacon, which wants no redirect.
     js: bool,
     history: Vec<String>,
@@ -84,6 +87,7 @@ impl Posted {
                 "text" => p.text = Some(v.into_owned()),
                 "choice" => p.choice = Some(v.into_owned()),
                 "refresh" => p.refresh = true,
+                "leave" => p.leave = true,
                 "js" => p.js = true,
                 "h" => p.history.push(v.into_owned()),
                 "c" if p.choices.len() < MAX_POSTED_CHOICES => p.choices.push(v.into_owned()),
@@ -101,6 +105,8 @@ enum Said {
         text: String,
         shown: String,
     },
+    /// "Back to the bot": the leave word, shown as the button's label.
+    Leave,
     /// "Check for new messages" (no-JS): nothing to send.
     Refresh,
     Empty,
@@ -108,6 +114,9 @@ enum Said {
 }
 
 fn said(p: &Posted) -> Said {
+    if p.leave {
+        return Said::Leave;
+    }
     if let Some(choice) = p.choice.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
         // The engine takes a choice's number as the answer; the label is only for display.
         if let Ok(n) = choice.parse::<usize>()
@@ -185,6 +194,31 @@ fn lang_for(state: &WebState, who: &Pseudonym, headers: &HeaderMap, now: i64) ->
         Ok(Some(l)) => l.session.lang,
         _ => accept_lang(headers),
     }
+}
+
+/// Whether the visitor waits for or talks with a counselor (then "Back to the bot" shows).
+fn in_handoff(state: &WebState, session: &WebSession) -> bool {
+    let who = who(state, session);
+    matches!(state.hub.haven.store.load(&who, now()), Ok(Some(l)) if l.session.handoff.is_some())
+}
+
+/// A reply as the script receives it: the reply (text, choices, places) and its markup.
+#[derive(Serialize)]
+struct WebReply {
+    #[serde(flatten)]
+    reply: Reply,
+    html: String,
+}
+
+fn web_replies(state: &WebState, lang: Lang, replies: Vec<Reply>) -> Vec<WebReply> {
+    let labels = Labels::new(&state.hub.haven.engine.texts, lang);
+    replies
+        .into_iter()
+        .map(|r| WebReply {
+            html: body(&r.text, r.listing.as_ref(), &labels).into_string(),
+            reply: r,
+        })
+        .collect()
 }
 
 fn text(state: &WebState, lang: Lang, id: &str) -> String {
@@ -302,6 +336,7 @@ fn render_page(
         choices: p.choices,
         draft: p.draft,
         exit_url: &state.web.exit_url,
+        in_handoff: in_handoff(state, p.session),
     });
     protect(
         &state.web,
@@ -315,7 +350,11 @@ struct ChatJson {
     lang: &'static str,
     csrf: String,
     ui: BTreeMap<&'static str, String>,
-    replies: Vec<Reply>,
+    /// Chrome texts with links, rendered (see `page::UI_HTML`).
+    ui_html: BTreeMap<&'static str, String>,
+    replies: Vec<WebReply>,
+    /// Whether to offer "Back to the bot".
+    handoff: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -325,6 +364,13 @@ struct ChatJson {
 fn ui(state: &WebState, lang: Lang) -> BTreeMap<&'static str, String> {
     UI.iter()
         .map(|(k, id)| (*k, text(state, lang, id)))
+        .collect()
+}
+
+fn ui_html(state: &WebState, lang: Lang) -> BTreeMap<&'static str, String> {
+    UI.iter()
+        .filter(|(k, _)| UI_HTML.contains(k))
+        .map(|(k, id)| (*k, linkified(&text(state, lang, id)).into_string()))
         .collect()
 }
 
@@ -343,7 +389,9 @@ fn render_json(
         lang: lang.code(),
         csrf: state.web.sessions.csrf(&session.id),
         ui: ui(state, lang),
-        replies,
+        ui_html: ui_html(state, lang),
+        replies: web_replies(state, lang, replies),
+        handoff: in_handoff(state, session),
         note,
         error,
     };
@@ -374,7 +422,7 @@ pub async fn page(AxumState(state): AxumState<WebState>, headers: HeaderMap) -> 
     let choices = last_choices(&waiting);
     let new_entries = waiting.len();
     for r in waiting {
-        history.push(Entry::haven(Some(lang), r.text));
+        history.push(Entry::reply(Some(lang), r));
     }
     let notes = if visit.ended {
         vec![text(&state, lang, "web-new-session")]
@@ -467,8 +515,12 @@ pub async fn message(
 
     // Refusals: nothing goes to the engine, the visitor is told why.
     let refusal = match (&said, sendable) {
-        (Said::Message { .. }, false) if stale => Some(("web-stale", StatusCode::FORBIDDEN)),
-        (Said::Message { .. }, false) => Some(("web-new-session", StatusCode::CONFLICT)),
+        (Said::Message { .. } | Said::Leave, false) if stale => {
+            Some(("web-stale", StatusCode::FORBIDDEN))
+        }
+        (Said::Message { .. } | Said::Leave, false) => {
+            Some(("web-new-session", StatusCode::CONFLICT))
+        }
         (Said::Empty, _) => Some(("web-empty", StatusCode::BAD_REQUEST)),
         (Said::TooLong, _) => Some(("web-too-long", StatusCode::BAD_REQUEST)),
         _ => None,
@@ -520,6 +572,11 @@ pub async fn message(
 
     let (text_in, shown) = match said {
         Said::Message { text, shown } => (text, shown),
+        // The button's label is what the visitor's bubble shows.
+        Said::Leave => (
+            LEAVE_WORD.to_owned(),
+            text(&state, lang_for(&state, &who, &headers, now), "web-leave"),
+        ),
         // "Check for new messages": show what waited, keep the choices on offer.
         _ => {
             let lang = lang_for(&state, &who, &headers, now);
@@ -619,12 +676,12 @@ pub async fn message(
     }
     let new_entries = waiting.len() + 1 + delivered.replies.len();
     for r in waiting {
-        history.push(Entry::haven(Some(lang), r.text));
+        history.push(Entry::reply(Some(lang), r));
     }
     history.push(Entry::visitor(shown));
     let choices = last_choices(&delivered.replies);
     for r in delivered.replies {
-        history.push(Entry::haven(Some(lang), r.text));
+        history.push(Entry::reply(Some(lang), r));
     }
     render_page(
         &state,
@@ -659,7 +716,7 @@ fn take_waiting(state: &WebState, who: &Pseudonym, lang: Lang, history: &mut His
     let waiting = state.web.mailboxes.take(who);
     let n = waiting.len();
     for r in waiting {
-        history.push(Entry::haven(Some(lang), r.text));
+        history.push(Entry::reply(Some(lang), r));
     }
     n
 }
@@ -731,12 +788,15 @@ pub async fn events(AxumState(state): AxumState<WebState>, headers: HeaderMap) -
         waiting: Some(sub.waiting),
         live: sub.live,
         closing: sub.closing,
+        state: state.clone(),
+        who,
+        browser_lang: accept_lang(&headers),
     };
     let stream = futures_util::stream::unfold(feed, |mut f| async move {
         if let Some(w) = f.waiting.take()
             && !w.is_empty()
         {
-            return Some((Ok::<Event, Infallible>(push_event(w)), f));
+            return Some((Ok::<Event, Infallible>(f.event(w)), f));
         }
         loop {
             if *f.closing.borrow() {
@@ -744,7 +804,7 @@ pub async fn events(AxumState(state): AxumState<WebState>, headers: HeaderMap) -
             }
             tokio::select! {
                 r = f.live.recv() => match r {
-                    Ok(replies) => return Some((Ok(push_event(replies)), f)),
+                    Ok(replies) => return Some((Ok(f.event(replies)), f)),
                     Err(RecvError::Lagged(_)) => continue,
                     Err(RecvError::Closed) => return None,
                 },
@@ -771,11 +831,22 @@ struct Feed {
     waiting: Option<Vec<Reply>>,
     live: tokio::sync::broadcast::Receiver<Vec<Reply>>,
     closing: tokio::sync::watch::Receiver<bool>,
+    /// To render pushed replies in the visitor's language at the time they arrive.
+    state: WebState,
+    who: Pseudonym,
+    browser_lang: Lang,
 }
 
-fn push_event(replies: Vec<Reply>) -> Event {
-    let body = serde_json::json!({ "replies": replies });
-    Event::default().data(body.to_string())
+impl Feed {
+    /// An event with `replies` as the script shows them (text, choices, places and markup).
+    fn event(&self, replies: Vec<Reply>) -> Event {
+        let lang = match self.state.hub.haven.store.load(&self.who, now()) {
+            Ok(Some(l)) => l.session.lang,
+            _ => self.browser_lang,
+        };
+        let body = serde_json::json!({ "replies": web_replies(&self.state, lang, replies) });
+        Event::default().data(body.to_string())
+    }
 }
 
 #[cfg(test)]

@@ -14,6 +14,8 @@
 use std::collections::VecDeque;
 
 use crate::Lang;
+use crate::engine::Reply;
+use crate::engine::reply::Listing;
 
 /// Turns kept (a turn is one message from either side).
 pub const MAX_ENTRIES: usize = 40;
@@ -27,12 +29,16 @@ pub enum Speaker {
     Haven,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
     pub speaker: Speaker,
     /// The language haven wrote in (unknown for the visitor's own words).
     pub lang: Option<Lang>,
     pub text: String,
+    /// The places of a referral reply, shown as cards on the page where the reply is new. Not
+    /// carried in the hidden fields: on later pages the reply shows as its text, which lists
+    /// the same places.
+    pub listing: Option<Listing>,
 }
 
 impl Entry {
@@ -41,6 +47,7 @@ impl Entry {
             speaker: Speaker::Visitor,
             lang: None,
             text: text.into(),
+            listing: None,
         }
     }
 
@@ -49,6 +56,15 @@ impl Entry {
             speaker: Speaker::Haven,
             lang,
             text: text.into(),
+            listing: None,
+        }
+    }
+
+    /// A reply of haven's, with its places when it lists some.
+    pub fn reply(lang: Option<Lang>, reply: Reply) -> Entry {
+        Entry {
+            listing: reply.listing,
+            ..Entry::haven(lang, reply.text)
         }
     }
 
@@ -79,7 +95,7 @@ impl Entry {
 }
 
 /// The turns a page shows, oldest first, within the caps.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct History {
     entries: VecDeque<Entry>,
     bytes: usize,

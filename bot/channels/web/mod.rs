@@ -21,6 +21,12 @@
 //! [`WebChat::push`] (by address) or [`WebChat::push_to`] (by pseudonym) sends texts to the
 //! visitor later, for instance a counselor's reply; see [`mailbox`].
 //!
+//! # Replies
+//! A reply's text shows with its phone numbers (911, 988, hotlines, a place's number) as `tel:`
+//! links, and a referral's places as cards with Call, Directions and Map links ([`render`]).
+//! While a visitor waits for or talks with a counselor, a "Back to the bot" button sends the
+//! leave word (`messaging::LEAVE_WORD`).
+//!
 //! # History
 //! No message text is stored on the server (PRODUCT.md). With JavaScript on, the page's DOM holds
 //! the conversation; without it, the page carries the last turns in hidden fields; see
@@ -31,6 +37,7 @@ pub mod handlers;
 pub mod history;
 pub mod mailbox;
 pub mod page;
+pub mod render;
 pub mod session;
 
 use axum::Router;

@@ -9,6 +9,7 @@
 use maud::{DOCTYPE, Markup, html};
 
 use super::history::{Entry, History, Speaker};
+use super::render::{Labels, body, linkified};
 use crate::Lang;
 use crate::locales::Texts;
 
@@ -28,7 +29,11 @@ pub const UI: &[(&str, &str)] = &[
     ("exit", "web-exit"),
     ("skip", "web-skip"),
     ("failed", "web-send-failed"),
+    ("leave", "web-leave"),
 ];
+
+/// Page chrome that carries links (the intro's 911): sent rendered, as `ui_html`, to the script.
+pub const UI_HTML: &[&str] = &["intro"];
 
 /// Everything one rendering of the page needs.
 pub struct View<'a> {
@@ -45,6 +50,8 @@ pub struct View<'a> {
     /// Text to put back in the message box (a message that was not sent).
     pub draft: &'a str,
     pub exit_url: &'a str,
+    /// The visitor waits for or talks with a counselor: offer "Back to the bot".
+    pub in_handoff: bool,
 }
 
 impl View<'_> {
@@ -55,11 +62,17 @@ impl View<'_> {
             .map_or(key, |(_, id)| *id);
         self.texts.render(self.lang, id, &[])
     }
+
+    /// A chrome text with links (see [`UI_HTML`]).
+    pub fn t_html(&self, key: &str) -> Markup {
+        linkified(&self.t(key))
+    }
 }
 
 /// The whole chat page.
 pub fn render(v: &View) -> Markup {
     let lang = v.lang.code();
+    let labels = Labels::new(v.texts, v.lang);
     let first_new = v.history.len().saturating_sub(v.new_entries);
     html! {
         (DOCTYPE)
@@ -83,7 +96,7 @@ pub fn render(v: &View) -> Markup {
                     }
                 }
                 main id="main" {
-                    p class="intro" data-ui="intro" { (v.t("intro")) }
+                    p class="intro" data-ui="intro" data-ui-html="intro" { (v.t_html("intro")) }
                     p class="privacy" data-ui="privacy" { (v.t("privacy")) }
                     // The fragment brings a no-JS visitor straight to what is new on the page.
                     form id="send" class="chat" method="post" action="/chat#latest" autocomplete="off"
@@ -99,19 +112,24 @@ pub fn render(v: &View) -> Markup {
                         ol id="log" class="log" role="log" aria-live="polite"
                             aria-labelledby="log-title" data-you=(v.t("you")) data-haven=(v.t("haven")) {
                             @for (i, e) in v.history.entries().enumerate() {
-                                (message(v, e, v.new_entries > 0 && i == first_new))
-                            }
-                        }
-                        div id="choices" class="choices" role="group"
-                            aria-label=(v.t("choices")) data-ui-label="choices" hidden[v.choices.is_empty()] {
-                            @for (i, c) in v.choices.iter().enumerate() {
-                                button type="submit" name="choice" value=(i + 1) { (c) }
+                                (message(v, &labels, e, v.new_entries > 0 && i == first_new))
                             }
                         }
                         @if v.new_entries == 0 { div id="latest" {} }
+                        // The answers sit with the message box, which stays in view at the
+                        // bottom: after an overdose reply, "Call 911" is scrolled to the top
+                        // and the choices are on screen below it, not below the fold.
                         div class="compose" {
+                            div id="choices" class="choices" role="group"
+                                aria-label=(v.t("choices")) data-ui-label="choices" hidden[v.choices.is_empty()] {
+                                @for (i, c) in v.choices.iter().enumerate() {
+                                    button type="submit" name="choice" value=(i + 1) { (c) }
+                                }
+                            }
+                            button id="leave" type="submit" name="leave" value="1" class="leave"
+                                data-ui="leave" hidden[!v.in_handoff] { (v.t("leave")) }
                             div id="status" class="note" role="status" {
-                                @for n in v.notes { p { (n) } }
+                                @for n in v.notes { p { (linkified(n)) } }
                             }
                             label for="text" data-ui="label" { (v.t("label")) }
                             div class="row" {
@@ -134,15 +152,20 @@ pub fn render(v: &View) -> Markup {
     }
 }
 
-fn message(v: &View, e: &Entry, latest: bool) -> Markup {
+fn message(v: &View, labels: &Labels, e: &Entry, latest: bool) -> Markup {
     let (class, who) = match e.speaker {
         Speaker::Visitor => ("msg me", v.t("you")),
+        Speaker::Haven if e.listing.is_some() => ("msg bot has-places", v.t("haven")),
         Speaker::Haven => ("msg bot", v.t("haven")),
     };
     html! {
         li class=(class) lang=[e.lang.map(Lang::code)] id=[latest.then_some("latest")] {
             span class="visually-hidden" { (who) ": " }
-            span class="text" { (e.text) }
+            @match e.speaker {
+                // What a visitor wrote is shown as they wrote it, never turned into links.
+                Speaker::Visitor => span class="text" { (e.text) },
+                Speaker::Haven => (body(&e.text, e.listing.as_ref(), labels)),
+            }
         }
     }
 }

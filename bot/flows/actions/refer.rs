@@ -3,6 +3,8 @@
 //! ```yaml
 //! - refer: {kind: $kind, near: location}              # the first page of results
 //! - refer: {kind: $kind, near: location, more: true}  # the next page ("MORE")
+//! - refer: {kind: $kind, near: location, open_now: $open_now}  # only places open now when
+//!                                                     # the variable says `yes`
 //! ```
 //! `kind` is a directory kind (`naloxone`, `syringe`, ...), `any`, or `$var` to read it from a
 //! session variable; omitted or `any`, every kind is listed. `near` names the variable a
@@ -27,6 +29,8 @@ pub struct Refer {
     pub near: String,
     /// Whether this asks for the next page.
     pub more: bool,
+    /// Only places open now: always, or when a variable is `yes`.
+    pub open_now: Option<KindSource>,
 }
 
 #[derive(Debug, Clone)]
@@ -73,10 +77,27 @@ impl Refer {
                 return None;
             }
         };
+        let open_now = match &raw.open_now {
+            None => None,
+            Some(o) => match o.value.strip_prefix('$') {
+                Some(var) => {
+                    if !cx.check_var_name(var, &o.referenced) {
+                        return None;
+                    }
+                    Some(KindSource::Var(var.to_owned()))
+                }
+                None if o.value == "yes" => Some(KindSource::Literal("yes".into())),
+                None => {
+                    cx.problem(&o.referenced, "`open_now` is `yes` or a `$variable`");
+                    return None;
+                }
+            },
+        };
         Some(Refer {
             kind,
             near,
             more: raw.more,
+            open_now,
         })
     }
 
@@ -87,6 +108,11 @@ impl Refer {
             Some(KindSource::Var(v)) => ex.session.vars.get(v).cloned(),
         };
         let kind = kind.filter(|k| k != "any");
-        crate::engine::refer::run(ex, kind.as_deref(), &self.near, self.more);
+        let open_now = match &self.open_now {
+            None => false,
+            Some(KindSource::Literal(v)) => v == "yes",
+            Some(KindSource::Var(v)) => ex.session.vars.get(v).is_some_and(|v| v == "yes"),
+        };
+        crate::engine::refer::run(ex, kind.as_deref(), &self.near, self.more, open_now);
     }
 }

@@ -10,6 +10,7 @@
   var choices = document.getElementById('choices');
   var status = document.getElementById('status');
   var exit = document.getElementById('exit');
+  var leave = document.getElementById('leave');
   if (!form || !log || !box || !choices || !status) return;
 
   // The hidden history fields serve the no-JS path; here the page itself is the history.
@@ -36,18 +37,24 @@
     status.appendChild(p);
   }
 
-  function add(who, text, lang) {
+  // A message bubble. haven's replies come with `html`, rendered (and escaped) by the server:
+  // phone numbers as tel: links, places as cards. What the visitor wrote is only ever text.
+  function add(who, text, lang, html, places) {
     var li = document.createElement('li');
-    li.className = 'msg ' + (who === 'me' ? 'me' : 'bot');
+    li.className = 'msg ' + (who === 'me' ? 'me' : 'bot') + (places ? ' has-places' : '');
     if (lang) li.lang = lang;
     var label = document.createElement('span');
     label.className = 'visually-hidden';
     label.textContent = (who === 'me' ? log.getAttribute('data-you') : log.getAttribute('data-haven')) + ': ';
-    var body = document.createElement('span');
-    body.className = 'text';
-    body.textContent = text;
     li.appendChild(label);
-    li.appendChild(body);
+    if (who !== 'me' && html) {
+      li.insertAdjacentHTML('beforeend', html);
+    } else {
+      var body = document.createElement('span');
+      body.className = 'text';
+      body.textContent = text;
+      li.appendChild(body);
+    }
     log.appendChild(li);
     return li;
   }
@@ -71,7 +78,7 @@
     var first = null;
     var offered = [];
     (replies || []).forEach(function (r) {
-      var li = add('bot', r.text, lang);
+      var li = add('bot', r.text, lang, r.html, !!r.listing);
       if (!first) first = li;
       offered = r.choices || [];
     });
@@ -100,6 +107,13 @@
     if (ui.you) log.setAttribute('data-you', ui.you);
     if (ui.haven) log.setAttribute('data-haven', ui.haven);
     if (ui.failed) form.setAttribute('data-failed', ui.failed);
+    var rich = data.ui_html || {};
+    els = document.querySelectorAll('[data-ui-html]');
+    for (i = 0; i < els.length; i++) {
+      t = rich[els[i].getAttribute('data-ui-html')];
+      if (t) els[i].innerHTML = t;
+    }
+    if (leave && typeof data.handoff === 'boolean') leave.hidden = !data.handoff;
     setToken(data.csrf);
   }
 
@@ -143,6 +157,14 @@
     e.preventDefault();
     post({ choice: b.value }, b.textContent, false);
   });
+
+  // "Back to the bot" sends the leave word; the bubble shows the button's label.
+  if (leave) {
+    leave.addEventListener('click', function (e) {
+      e.preventDefault();
+      post({ leave: '1' }, leave.textContent, false);
+    });
+  }
 
   form.addEventListener('submit', function (e) {
     e.preventDefault();
