@@ -742,7 +742,12 @@ impl Exec<'_> {
     fn start_trigger(&mut self, ti: usize, cls: &Classified) {
         let t = &self.engine.flows.triggers[ti];
         for (k, v) in &t.set {
-            self.session.vars.insert(k.clone(), v.clone());
+            // `set: {kind: ""}` clears: a general request forgets the kind of an earlier one.
+            if v.is_empty() {
+                self.session.vars.remove(k);
+            } else {
+                self.session.vars.insert(k.clone(), v.clone());
+            }
         }
         // Other urgent intents in the same message, for the flow to act on (the emergency flow
         // offers 988 when the message also reads as a crisis).

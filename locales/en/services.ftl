@@ -10,6 +10,7 @@ services-kind-any = Anything nearby
 services-ask-where = What's your ZIP code or neighborhood? I keep it only until this chat expires.
 services-where-again = I couldn't find that place. Send a 5-digit ZIP code (like 10001) or the name of your neighborhood.
 services-after = Want more?
+services-after-last = Another place, only the ones open now, or another kind? Just say it.
 services-choice-more = More results
 services-choice-elsewhere = Another place
 services-choice-menu = Something else

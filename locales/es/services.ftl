@@ -10,6 +10,7 @@ services-kind-any = Lo que haya cerca
 services-ask-where = Mande su ZIP (5 cifras) o el nombre de su barrio. Lo guardo solo hasta que termine este chat.
 services-where-again = No encontré ese lugar. Mande un ZIP de 5 cifras (como 10001) o el nombre de su barrio.
 services-after = ¿Quiere ver otros?
+services-after-last = ¿Otro lugar, solo los abiertos ahora u otro tipo? Solo dígamelo.
 services-choice-more = Ver otros
 services-choice-elsewhere = Otro lugar
 services-choice-menu = Otra cosa
