@@ -104,7 +104,7 @@ impl Choices {
             if let Some(p) = choice.words.iter().find(|p| contains_phrase(words, p)) {
                 // A word that is most of the answer is the answer; one found in passing in a
                 // longer message is loose.
-                let how = if words.len() > p.len() + 2 {
+                let how = if words.len() >= p.len() + 2 {
                     How::Loose
                 } else {
                     How::Words
