@@ -2,6 +2,7 @@
 //! phone numbers.
 
 pub mod fold;
+pub mod fxhash;
 pub mod phones;
 pub mod segments;
 

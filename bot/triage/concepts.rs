@@ -32,10 +32,19 @@
 //! looks only inside its window, and the message is cut to `MAX_TOKENS` words, so the cost is
 //! linear in the length of the message.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
 
 use super::stem::{Stemmers, split_clitics};
 use crate::Lang;
+use crate::text::fxhash::{FxMap, FxSet};
+
+/// Stems already taken, per thread: message words repeat, and stemming a word twice (English and
+/// Spanish) was the largest single cost of a message. Bounded; cleared when full.
+const STEM_CACHE: usize = 8192;
+
+thread_local! {
+    static STEMS: RefCell<FxMap<String, (String, String)>> = RefCell::new(FxMap::default());
+}
 
 /// Words of a message that concept matching reads; a longer message is matched on its start.
 pub const MAX_TOKENS: usize = 400;
@@ -123,21 +132,21 @@ pub struct Tokens {
 #[derive(Debug, Default)]
 pub struct Concepts {
     pub list: Vec<Concept>,
-    by_name: HashMap<String, usize>,
+    by_name: FxMap<String, usize>,
     /// Concepts in an order where every concept comes after those its rules use.
     order: Vec<usize>,
     /// First word of a term → (concept, term), per kind of key.
-    exact: HashMap<String, Vec<(u32, u32)>>,
-    en: HashMap<String, Vec<(u32, u32)>>,
-    es: HashMap<String, Vec<(u32, u32)>>,
+    exact: FxMap<String, Vec<(u32, u32)>>,
+    en: FxMap<String, Vec<(u32, u32)>>,
+    es: FxMap<String, Vec<(u32, u32)>>,
     prefixes: Vec<(String, u32, u32)>,
     numbers: Vec<(Option<u8>, u32, u32)>,
     /// Every stem any term word is compared by, per language.
-    stems_en: std::collections::HashSet<String>,
-    stems_es: std::collections::HashSet<String>,
+    stems_en: FxSet<String>,
+    stems_es: FxSet<String>,
     /// Words written as they are in English and in Spanish terms.
-    exact_en: std::collections::HashSet<String>,
-    exact_es: std::collections::HashSet<String>,
+    exact_en: FxSet<String>,
+    exact_es: FxSet<String>,
     stemmers: Stemmers,
 }
 
@@ -422,8 +431,27 @@ impl Concepts {
     /// Whether `word` is a form of a word the concepts list (its stem is one they compare by):
     /// "drink" is a form of "drinking", not a typo of "drank".
     pub fn knows_form(&self, word: &str) -> bool {
-        self.stems_en.contains(&self.stemmers.stem(Lang::En, word))
-            || self.stems_es.contains(&self.stemmers.stem(Lang::Es, word))
+        let (en, es) = self.stems_of(word);
+        self.stems_en.contains(&en) || self.stems_es.contains(&es)
+    }
+
+    /// The English and Spanish stems of a folded word, through the per-thread cache.
+    pub fn stems_of(&self, word: &str) -> (String, String) {
+        STEMS.with(|c| {
+            if let Some(s) = c.borrow().get(word) {
+                return s.clone();
+            }
+            let s = (
+                self.stemmers.stem(Lang::En, word),
+                self.stemmers.stem(Lang::Es, word),
+            );
+            let mut c = c.borrow_mut();
+            if c.len() >= STEM_CACHE {
+                c.clear();
+            }
+            c.insert(word.to_owned(), s.clone());
+            s
+        })
     }
 
     /// Words of the message that only English terms know, and words only Spanish terms know:
@@ -486,8 +514,9 @@ impl Concepts {
                 t.en.push(String::new());
                 t.es.push(String::new());
             } else {
-                t.en.push(self.stemmers.stem(Lang::En, w));
-                t.es.push(self.stemmers.stem(Lang::Es, w));
+                let (en, es) = self.stems_of(w);
+                t.en.push(en);
+                t.es.push(es);
             }
         }
         t

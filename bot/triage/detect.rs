@@ -7,6 +7,7 @@
 
 use crate::Lang;
 use crate::text::Folded;
+use crate::text::fxhash::FxSet;
 
 /// Common Spanish words that are rare in English texting (after folding: no accents).
 const ES: &[&str] = &[
@@ -212,6 +213,13 @@ const EN: &[&str] = &[
     "am",
 ];
 
+/// The marker lists as sets, built once.
+fn markers() -> &'static (FxSet<&'static str>, FxSet<&'static str>) {
+    static SETS: std::sync::OnceLock<(FxSet<&'static str>, FxSet<&'static str>)> =
+        std::sync::OnceLock::new();
+    SETS.get_or_init(|| (ES.iter().copied().collect(), EN.iter().copied().collect()))
+}
+
 /// The language `text` is most likely in, when the evidence is clear.
 pub fn detect(raw: &str, folded: &Folded) -> Option<Lang> {
     detect_with_margin(raw, folded).map(|(l, _)| l)
@@ -234,11 +242,12 @@ pub fn detect_with_votes(raw: &str, folded: &Folded, votes: (u32, u32)) -> Optio
     if raw.contains(['á', 'é', 'í', 'ó', 'ú', 'Á', 'É', 'Í', 'Ó', 'Ú']) {
         es += 1;
     }
+    let (es_words, en_words) = markers();
     for w in folded.words() {
-        if ES.contains(&w) {
+        if es_words.contains(w) {
             es += 1;
         }
-        if EN.contains(&w) {
+        if en_words.contains(w) {
             en += 1;
         }
     }

@@ -7,14 +7,14 @@
 //! edit apart. Lookup uses a deletion index (SymSpell's idea) so a message costs a few hash
 //! lookups per word, not a scan of the vocabulary.
 
-use std::collections::{HashMap, HashSet};
+use crate::text::fxhash::{FxMap, FxSet};
 
 /// The vocabulary of trigger words and an index of their deletions.
 #[derive(Debug, Default)]
 pub struct Fuzzy {
     words: Vec<String>,
-    exact: HashSet<String>,
-    deletions: HashMap<String, Vec<u32>>,
+    exact: FxSet<String>,
+    deletions: FxMap<String, Vec<u32>>,
     /// The length in characters of the longest vocabulary word.
     longest: usize,
 }
@@ -71,7 +71,7 @@ impl Fuzzy {
         }
         let depth = if len >= LONG_LEN { 2 } else { 1 };
         let mut best: Option<(usize, u32)> = None;
-        let mut seen = HashSet::new();
+        let mut seen = FxSet::default();
         for d in deletions(word, depth) {
             let Some(ids) = self.deletions.get(&d) else {
                 continue;
@@ -120,8 +120,8 @@ fn inflection(a: &str, b: &str) -> bool {
 }
 
 /// `word` itself and every string made by deleting up to `depth` characters.
-fn deletions(word: &str, depth: usize) -> HashSet<String> {
-    let mut out = HashSet::new();
+fn deletions(word: &str, depth: usize) -> FxSet<String> {
+    let mut out = FxSet::default();
     out.insert(word.to_owned());
     let mut frontier = vec![word.to_owned()];
     for _ in 0..depth {

@@ -160,7 +160,8 @@ impl Triage {
             }
             folded.push_str(w);
             // Patterns read whole words, typos corrected.
-            let c = match self.fuzzy.correct(w) {
+            let correction = self.fuzzy.correct(w);
+            let c = match correction {
                 Some(c) => {
                     changed = true;
                     c
@@ -174,10 +175,12 @@ impl Triage {
                 match stem::split_clitics(w) {
                     Some(parts) => {
                         for p in parts {
-                            self.token_words(&flows.concepts, p, &mut for_tokens);
+                            self.token_words(&flows.concepts, p, None, &mut for_tokens);
                         }
                     }
-                    None => self.token_words(&flows.concepts, w, &mut for_tokens),
+                    None => {
+                        self.token_words(&flows.concepts, w, Some(correction), &mut for_tokens)
+                    }
                 }
             }
         }
@@ -201,17 +204,19 @@ impl Triage {
 
     /// One folded word as concept tokens: as it is if known, else respelled, corrected or split
     /// into the words it was glued from.
+    /// `correction` is the typo step's answer for `w` when the caller already asked it.
     fn token_words<'a>(
         &'a self,
         concepts: &concepts::Concepts,
         w: &'a str,
+        correction: Option<Option<&'a str>>,
         out: &mut Vec<std::borrow::Cow<'a, str>>,
     ) {
         if let Some(r) = respell(w).filter(|r| self.fuzzy.knows(r) || concepts.knows_form(r)) {
             out.push(r.into());
         } else if self.segmenter.knows_word(w) || self.fuzzy.knows(w) || concepts.knows_form(w) {
             out.push(w.into());
-        } else if let Some(c) = self.fuzzy.correct(w) {
+        } else if let Some(c) = correction.unwrap_or_else(|| self.fuzzy.correct(w)) {
             out.push(c.into());
         } else if let Some(pieces) = self.segmenter.split(w) {
             out.extend(pieces.into_iter().map(std::borrow::Cow::from));
@@ -327,17 +332,22 @@ pub fn rule_match(
     if t.rules.is_empty() {
         return None;
     }
-    let mut except: Vec<(Span, &str)> = Vec::new();
-    for r in &t.except {
-        except.extend(
-            eval_rule(r, &found.spans)
-                .into_iter()
-                .map(|s| (s, r.text.as_str())),
-        );
-    }
+    // Exceptions are only worth finding once a rule holds; most messages match no rule.
+    let mut except: Option<Vec<(Span, &str)>> = None;
     let mut first = None;
     for r in &t.rules {
         for span in eval_rule(r, &found.spans) {
+            let except = except.get_or_insert_with(|| {
+                let mut all = Vec::new();
+                for r in &t.except {
+                    all.extend(
+                        eval_rule(r, &found.spans)
+                            .into_iter()
+                            .map(|s| (s, r.text.as_str())),
+                    );
+                }
+                all
+            });
             let cancelled = except.iter().find(|(e, _)| e.overlaps(&span));
             if let Some(why) = why.as_deref_mut() {
                 why.push(RuleOutcome {
