@@ -620,9 +620,12 @@ impl Exec<'_> {
         let step = &engine.flows.flows[fi].steps[si];
         match &step.router {
             Router::Choices(c) => {
-                let (i, how) = c.pick(&prepared.folded, &prepared.found, |i| {
-                    engine.folded_labels(&c.choices[i].label)
-                })?;
+                let (i, how) = c.pick(
+                    &prepared.folded,
+                    &prepared.corrected,
+                    &prepared.found,
+                    |i| engine.folded_labels(&c.choices[i].label),
+                )?;
                 Some(if how == crate::flows::routers::choices::How::Loose {
                     Answer::Loose(i)
                 } else {

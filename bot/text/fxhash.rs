@@ -65,7 +65,10 @@ mod tests {
     #[test]
     fn maps_work_and_words_hash_apart() {
         let mut m: FxMap<String, u32> = FxMap::default();
-        for (i, w) in ["breathing", "breath", "od", "o", "", "respira"].iter().enumerate() {
+        for (i, w) in ["breathing", "breath", "od", "o", "", "respira"]
+            .iter()
+            .enumerate()
+        {
             m.insert((*w).to_owned(), i as u32);
         }
         assert_eq!(m.get("breath"), Some(&1));

@@ -7,7 +7,22 @@
 //! edit apart. Lookup uses a deletion index (SymSpell's idea) so a message costs a few hash
 //! lookups per word, not a scan of the vocabulary.
 
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use crate::text::fxhash::{FxMap, FxSet};
+
+/// Corrections already looked up, per thread and per vocabulary: message words repeat, and a
+/// lookup builds deletion variants and measures distances. Bounded; cleared when full.
+const CACHE: usize = 8192;
+
+thread_local! {
+    static CORRECTED: RefCell<FxMap<(u64, String), Option<u32>>> = RefCell::new(FxMap::default());
+}
+
+/// Each vocabulary gets its own number, so cached corrections never cross vocabularies (tests
+/// load several sets of flows in one process).
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 /// The vocabulary of trigger words and an index of their deletions.
 #[derive(Debug, Default)]
@@ -17,6 +32,8 @@ pub struct Fuzzy {
     deletions: FxMap<String, Vec<u32>>,
     /// The length in characters of the longest vocabulary word.
     longest: usize,
+    /// This vocabulary's number in the correction cache.
+    id: u64,
 }
 
 const MIN_LEN: usize = 5;
@@ -24,7 +41,10 @@ const LONG_LEN: usize = 9;
 
 impl Fuzzy {
     pub fn new<'a>(vocabulary: impl IntoIterator<Item = &'a str>) -> Fuzzy {
-        let mut f = Fuzzy::default();
+        let mut f = Fuzzy {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            ..Fuzzy::default()
+        };
         for w in vocabulary {
             if w.chars().count() < MIN_LEN
                 || f.exact.contains(w)
@@ -63,6 +83,26 @@ impl Fuzzy {
     /// The vocabulary word `word` most likely meant, if it is not exact but close enough.
     pub fn correct(&self, word: &str) -> Option<&str> {
         let len = word.chars().count();
+        if len < MIN_LEN || len > self.longest + 2 || self.exact.contains(word) {
+            return None;
+        }
+        let key = (self.id, word.to_owned());
+        if let Some(hit) = CORRECTED.with(|c| c.borrow().get(&key).copied()) {
+            return hit.map(|id| self.words[id as usize].as_str());
+        }
+        let found = self.lookup(word, len);
+        CORRECTED.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.len() >= CACHE {
+                c.clear();
+            }
+            c.insert(key, found);
+        });
+        found.map(|id| self.words[id as usize].as_str())
+    }
+
+    /// The closest vocabulary word within reach, by its index.
+    fn lookup(&self, word: &str, len: usize) -> Option<u32> {
         // A word longer than every vocabulary word by more than two edits cannot be within
         // reach of any, and its deletion variants would cost time and memory quadratic in its
         // length (an 800-letter word once took 2.6 s and 550 MB).
@@ -93,7 +133,7 @@ impl Fuzzy {
                 }
             }
         }
-        best.map(|(_, id)| self.words[id as usize].as_str())
+        best.map(|(_, id)| id)
     }
 }
 

@@ -129,6 +129,19 @@ impl Triage {
         let unless = build_set(&unless_src)
             .map_err(|e| format!("`unless` patterns together are too large to compile: {e}"))?;
         vocab.extend(flows.concepts.vocabulary());
+        // Choice and accepted words too, so that "nalaxone" picks "naloxone" at a menu.
+        for flow in &flows.flows {
+            for step in &flow.steps {
+                if let crate::flows::Router::Choices(c) = &step.router {
+                    for ch in &c.choices {
+                        vocab.extend(ch.words.iter().flatten().cloned());
+                    }
+                }
+                for a in &step.accepts {
+                    vocab.extend(a.words.iter().flatten().cloned());
+                }
+            }
+        }
         Ok(Triage {
             segmenter: Segmenter::new(vocab.iter().map(String::as_str), flows.concepts.prefixes()),
             fuzzy: Fuzzy::new(vocab.iter().map(String::as_str)),
@@ -178,9 +191,7 @@ impl Triage {
                             self.token_words(&flows.concepts, p, None, &mut for_tokens);
                         }
                     }
-                    None => {
-                        self.token_words(&flows.concepts, w, Some(correction), &mut for_tokens)
-                    }
+                    None => self.token_words(&flows.concepts, w, Some(correction), &mut for_tokens),
                 }
             }
         }

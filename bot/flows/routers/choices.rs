@@ -15,7 +15,7 @@
 //!   otherwise: ask-kind      # optional; by default the step is asked again
 //! ```
 //! An answer picks a choice by its number, by the text of its label in any language, by one of
-//! its `words` (whole words, folded, typo-tolerant on words of five letters or more), or by what
+//! its `words` (whole words, folded; typos corrected by triage toward the flows' words), or by what
 //! it means: `match:` rules over concepts, as triggers have ("she's breathing now" picks
 //! "Awake" with `match: [breathing-again]`). Choices are tried in order, so put the most
 //! specific first. Words that are SMS keywords (STOP, HELP, START...) are refused by `haven
@@ -52,12 +52,20 @@ impl Choices {
     pub fn pick<'a>(
         &self,
         answer: &Folded,
+        corrected: &Folded,
         found: &Found,
         labels: impl Fn(usize) -> &'a [Folded],
     ) -> Option<(usize, How)> {
         let words: Vec<&str> = answer.words().collect();
         if let Some(i) = self.pick_words(&words, &labels) {
             return Some(i);
+        }
+        // The same words with typos corrected toward the flows' words ("nalaxone").
+        if corrected != answer {
+            let words: Vec<&str> = corrected.words().collect();
+            if let Some(i) = self.pick_words(&words, &labels) {
+                return Some(i);
+            }
         }
         for (i, choice) in self.choices.iter().enumerate() {
             if choice
@@ -135,29 +143,23 @@ impl Choices {
     }
 }
 
-/// Whether `phrase` occurs as consecutive words of `words`, allowing one typo in words of five
-/// letters or more.
+/// Whether `phrase` occurs as consecutive words of `words`. Typos are not this function's
+/// business: triage corrects them toward the flows' words (choice words included) first, and
+/// `pick` tries the corrected words too.
 pub fn contains_phrase(words: &[&str], phrase: &[String]) -> bool {
-    let phrase: Vec<&str> = phrase.iter().map(String::as_str).collect();
-    contains_words(words, &phrase)
+    if phrase.is_empty() || phrase.len() > words.len() {
+        return false;
+    }
+    words
+        .windows(phrase.len())
+        .any(|w| w.iter().zip(phrase).all(|(a, b)| *a == b.as_str()))
 }
 
 fn contains_words(words: &[&str], phrase: &[&str]) -> bool {
     if phrase.is_empty() || phrase.len() > words.len() {
         return false;
     }
-    words
-        .windows(phrase.len())
-        .any(|w| w.iter().zip(phrase).all(|(a, b)| word_matches(a, b)))
-}
-
-/// Exact match, or Damerau–Levenshtein distance 1 for words of five characters or more.
-pub fn word_matches(said: &str, expected: &str) -> bool {
-    if said == expected {
-        return true;
-    }
-    let (a, b) = (said.chars().count(), expected.chars().count());
-    a >= 5 && b >= 5 && a.abs_diff(b) <= 1 && strsim::damerau_levenshtein(said, expected) <= 1
+    words.windows(phrase.len()).any(|w| w == phrase)
 }
 
 #[cfg(test)]
@@ -189,25 +191,43 @@ mod tests {
     fn picks_by_number_word_typo_and_label() {
         let ch = choices();
         let none = |_| -> &'static [Folded] { &[] };
-        let pk = |a: &str| ch.pick(&fold(a), &Found::default(), none).map(|(i, _)| i);
+        let pk = |a: &str| {
+            let f = fold(a);
+            ch.pick(&f, &f, &Found::default(), none).map(|(i, _)| i)
+        };
         assert_eq!(pk("2"), Some(1));
         assert_eq!(pk("#1."), Some(0));
         assert_eq!(pk("option 2 please"), Some(1));
         assert_eq!(pk("3"), None);
         assert_eq!(pk("I need NEEDLES"), Some(1));
-        assert_eq!(pk("nalaxone"), Some(0));
+        // Typos are corrected by triage before choices see them.
+        let corrected = ch.pick(
+            &fold("nalaxone"),
+            &fold("naloxone"),
+            &Found::default(),
+            none,
+        );
+        assert_eq!(corrected.map(|(i, _)| i), Some(0));
         assert_eq!(pk("new syringes pls"), Some(1));
         assert_eq!(pk("syringes"), None);
         assert_eq!(pk(""), None);
         // A word in passing in a longer message is loose; most of the answer is not.
-        let how = |a: &str| ch.pick(&fold(a), &Found::default(), none).map(|(_, h)| h);
+        let how = |a: &str| {
+            let f = fold(a);
+            ch.pick(&f, &f, &Found::default(), none).map(|(_, h)| h)
+        };
         assert_eq!(how("narcan please"), Some(How::Words));
         assert_eq!(how("i need narcan near me"), Some(How::Loose));
         assert_eq!(how("2"), Some(How::Number));
         let testing = [fold("Testing (HIV)")];
         let labels = |i| if i == 1 { &testing[..] } else { &[] };
         assert_eq!(
-            ch.pick(&fold("testing hiv"), &Found::default(), labels),
+            ch.pick(
+                &fold("testing hiv"),
+                &fold("testing hiv"),
+                &Found::default(),
+                labels
+            ),
             Some((1, How::Label))
         );
     }
