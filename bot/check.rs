@@ -23,7 +23,16 @@ pub const SOURCED_PREFIXES: &[&str] = &[
     "saferuse-",
     "crisis-",
     "refer-none",
+    // Counselors' quick replies (naloxone steps, 988...): every one cites where it comes from.
+    QUICK_PREFIX,
 ];
+
+/// Text ids of counselors' quick replies (`locales/*/quick-replies.ftl`), said by counselors
+/// from the console or the Telegram group.
+pub const QUICK_PREFIX: &str = "quick-";
+
+/// The variable a quick reply may use: the ZIP or place the counselor types.
+pub const QUICK_PLACE: &str = "place";
 
 /// The SMS cost of one text in one language.
 #[derive(Clone, Debug)]
@@ -87,6 +96,7 @@ pub fn check(flows_dir: &Path, locales_dir: &Path) -> Report {
     problems.extend(text_problems);
     let mut builtins = builtin_texts();
     builtins.extend(loaded.builtin_texts.iter().cloned());
+    check_quick_replies(&texts, locales_dir, &mut builtins, &mut problems);
 
     // Every used text exists in every language.
     let mut used: BTreeSet<&str> = BTreeSet::new();
@@ -257,6 +267,57 @@ pub fn check(flows_dir: &Path, locales_dir: &Path) -> Report {
         problems,
         segments: lines.into_values().collect(),
     }
+}
+
+/// Quick replies: each exists in every language, has a `.label` (the counselor's button) and
+/// uses no variable but `$place`. They count as used: counselors say them.
+fn check_quick_replies(
+    texts: &Texts,
+    locales_dir: &Path,
+    builtins: &mut BTreeSet<String>,
+    problems: &mut Vec<Problem>,
+) {
+    let quick: BTreeSet<String> = texts
+        .all()
+        .filter(|(_, k, _)| k.starts_with(QUICK_PREFIX))
+        .map(|(_, k, _)| k.to_owned())
+        .collect();
+    for key in &quick {
+        for lang in Lang::ALL {
+            let Some(site) = texts.site(lang, key) else {
+                problems.push(Problem::new(
+                    &locales_dir.join(lang.code()),
+                    0,
+                    0,
+                    format!("quick reply `{key}` is missing in locale `{lang}`"),
+                ));
+                continue;
+            };
+            if !site.attributes.iter().any(|a| a == "label") {
+                problems.push(Problem::new(
+                    &site.file,
+                    site.line,
+                    site.col,
+                    format!(
+                        "quick reply `{key}` ({lang}) needs a `.label` attribute: the words on the counselor's button"
+                    ),
+                ));
+            }
+            for v in &site.variables {
+                if v != QUICK_PLACE {
+                    problems.push(Problem::new(
+                        &site.file,
+                        site.line,
+                        site.col,
+                        format!(
+                            "quick reply `{key}` ({lang}) uses `{{ ${v} }}`; a quick reply may only use `{{ ${QUICK_PLACE} }}` (the ZIP or place the counselor types)"
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    builtins.extend(quick);
 }
 
 /// Renders a text with a sample value for each variable, long enough to be a fair estimate.

@@ -70,6 +70,8 @@ pub struct ReferAnswer {
     pub texts: Vec<String>,
     /// Whether a further page exists.
     pub more: bool,
+    /// Whether nothing was found near the place (the texts then say so).
+    pub empty: bool,
 }
 
 /// The `refer` action.
@@ -105,8 +107,16 @@ pub fn run(ex: &mut Exec, kind: Option<&str>, near: &str, next_page: bool) {
         ),
         _ => None,
     };
+    let counted = kind.unwrap_or("any").to_owned();
     match answer {
         Some(a) if !a.texts.is_empty() => {
+            // A further page ("MORE") continues the same referral: counted once.
+            if !next_page {
+                ex.effects.push(crate::engine::Effect::Referred {
+                    kind: counted,
+                    found: !a.empty,
+                });
+            }
             for t in a.texts {
                 ex.say_text(t);
             }
@@ -120,6 +130,12 @@ pub fn run(ex: &mut Exec, kind: Option<&str>, near: &str, next_page: bool) {
             }
         }
         _ => {
+            if !next_page {
+                ex.effects.push(crate::engine::Effect::Referred {
+                    kind: counted,
+                    found: false,
+                });
+            }
             ex.say("refer-none");
             ex.session.vars.remove("refer_more");
             ex.session.vars.remove("refer_offset");

@@ -85,6 +85,7 @@ impl refer::Referrals for Referrals {
         Some(ReferAnswer {
             texts: render(&page, &located, &opts, texts),
             more: page.has_more(),
+            empty: page.hits.is_empty(),
         })
     }
 }
