@@ -124,7 +124,7 @@ impl Audit {
     }
 
     /// Every stored key and value, raw (the privacy tests read them all).
-    pub fn raw(&self) -> Result<Vec<(Vec<u8>, Vec<u8>)>, sled::Error> {
+    pub fn raw(&self) -> Result<Vec<crate::store::RawEntry>, sled::Error> {
         self.tree
             .iter()
             .map(|r| r.map(|(k, v)| (k.to_vec(), v.to_vec())))
