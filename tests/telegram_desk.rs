@@ -397,6 +397,11 @@ async fn presence_notes_quick_replies_and_transfer_in_the_group() {
     r.counselor(801, "maria_c", "/quick 1 988", None);
     r.wait_desk(|t| t.contains("#1: sent `988` in es")).await;
     r.counselor(801, "maria_c", "/transfer 1 @ben_c", None);
+    r.wait_desk(|t| t.contains("@ben_c is neither on shift nor a console account"))
+        .await;
+    r.counselor(802, "ben_c", "/onshift", None);
+    r.wait_desk(|t| t.contains("@ben_c is on shift")).await;
+    r.counselor(801, "maria_c", "/transfer 1 @ben_c", None);
     r.wait_desk(|t| t.contains("#1 is with @ben_c")).await;
     let texts = wait_sms(&r, "Ahora le atiende otro consejero").await;
     assert!(

@@ -343,9 +343,19 @@ async fn command_reply(state: &TelegramGroup, name: &str, command: &str) -> Opti
             }
         }
         "transfer" => {
-            let (Some(id), Some(to)) = (id, rest.first()) else {
+            let (Some(id), Some(to)) = (id, rest.first().copied()) else {
                 return Some("Usage: /transfer N name (a console name or @username)".into());
             };
+            // Only to someone who can take it: on shift, or with a console account.
+            let known = state.hub.handoff.is_on_shift(to, now).unwrap_or(false)
+                || super::console::accounts::Accounts::new(&state.hub.config.data)
+                    .exists(to)
+                    .unwrap_or(false);
+            if !known {
+                return Some(format!(
+                    "#{id}: {to} is neither on shift nor a console account. /who lists who is on shift."
+                ));
+            }
             match state.hub.handoff.transfer(id, name, to, now) {
                 Ok((_, out)) => {
                     if let Err(e) = outbound::send(&state.hub, out).await {

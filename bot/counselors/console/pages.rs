@@ -567,11 +567,14 @@ pub fn ticket_page(f: &Frame, p: &TicketParts, now: i64, notice: Option<&str>) -
                                     button type="submit" name="quick" value=(q.id) data-quick=(q.id) { (q.label) }
                                 }
                             }
-                            @for q in p.quick.iter().filter(|q| q.needs_place) {
+                            @if p.quick.iter().any(|q| q.needs_place) {
+                                // One place field for every quick reply that lists services.
                                 div.quick {
-                                    label.inline for={ "place-" (q.id) } { "ZIP or place " }
-                                    input type="text" id={ "place-" (q.id) } name="place" value=(p.place) inputmode="text" autocomplete="off" size="8";
-                                    button type="submit" name="quick" value=(q.id) data-quick=(q.id) { (q.label) }
+                                    label.inline for="place" { "ZIP or place " }
+                                    input #place type="text" name="place" value=(p.place) autocomplete="off" size="8";
+                                    @for q in p.quick.iter().filter(|q| q.needs_place) {
+                                        button type="submit" name="quick" value=(q.id) data-quick=(q.id) { (q.label) }
+                                    }
                                 }
                             }
                             p #quick-error.small role="status" {}
