@@ -301,6 +301,43 @@ async fn two_counselors_on_shift_an_urgent_ticket_alerts_both_and_one_sees_it_th
     ben.wait_for_text("#transcript", "NOTA-PRIVADA", WAIT).await;
     unread_is(&ben, id, 0).await;
 
+    // A new message refreshes the transcript live, and leaves the buttons that did not change
+    // in place: an element found before is still the one on the page (the earlier console
+    // replaced every live part on every change, so a click could land on a removed button).
+    live(&ben).await;
+    let before = ben
+        .exec(
+            "document.querySelector('#close').__kept = 1; \
+             return Number(document.body.getAttribute('data-synced') || '0');",
+            vec![],
+        )
+        .await
+        .as_u64()
+        .unwrap();
+    visitor.send_chat("¿sigue ahí?").await;
+    ben.wait_for_text("#transcript", "¿sigue ahí?", WAIT).await;
+    ben.wait_for("the refresh to finish", WAIT, async || {
+        let now = ben
+            .exec(
+                "return Number(document.body.getAttribute('data-synced') || '0');",
+                vec![],
+            )
+            .await
+            .as_u64()
+            .unwrap();
+        (now > before).then_some(())
+    })
+    .await;
+    assert_eq!(
+        ben.exec(
+            "return document.querySelector('#close').__kept === 1;",
+            vec![]
+        )
+        .await,
+        json!(true),
+        "unchanged parts are not replaced"
+    );
+
     // Ben closes with an outcome; the person may answer one question, which is only counted.
     ben.exec(
         "document.querySelector('#outcome').value = 'referred'; return null;",

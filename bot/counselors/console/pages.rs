@@ -84,8 +84,12 @@ pub const JS: &str = r#"
       jobs.push(fetch(el.getAttribute('data-live'), { credentials: 'same-origin' })
         .then(function (r) { return r.ok ? r.text() : null; })
         .then(function (h) {
-          // Replaced only when it changed, so a choice being made in it is not lost.
-          if (h !== null && h !== el.__html) { el.__html = h; el.innerHTML = h; }
+          if (h === null) return;
+          // Replaced only when it changed (compared as the browser would write both), so a
+          // choice being made in it, or a button about to be pressed, is not swapped away.
+          var t = document.createElement('template');
+          t.innerHTML = h;
+          if (t.innerHTML !== el.innerHTML) el.innerHTML = h;
         })
         .catch(function () {}));
     });
