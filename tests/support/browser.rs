@@ -447,7 +447,13 @@ impl Browser {
                 let path = format!("/element/{}/text", e.0);
                 match self.command(reqwest::Method::GET, &path, None).await {
                     Ok(v) => out.push(v.as_str().unwrap_or_default().to_owned()),
-                    Err(err) if err.error == "stale element reference" => {
+                    // The page was replaced between finding and reading: ChromeDriver says so
+                    // as a stale element, or (when the old document is already gone) as
+                    // DevTools' "does not belong to the document".
+                    Err(err)
+                        if err.error == "stale element reference"
+                            || err.message.contains("does not belong to the document") =>
+                    {
                         tokio::time::sleep(Duration::from_millis(100)).await;
                         continue 'again;
                     }
