@@ -92,6 +92,16 @@ async fn go_on_shift(b: &Browser) {
     live(b).await;
 }
 
+/// Waits until the page has loaded everything it links to (its style sheet above all), so that
+/// what is measured is the page as styled: a form post's new page can be in the DOM before its
+/// style sheet has arrived.
+async fn loaded(b: &Browser) {
+    b.wait_for("the page to finish loading", WAIT, async || {
+        (b.exec("return document.readyState;", vec![]).await == json!("complete")).then_some(())
+    })
+    .await;
+}
+
 /// What the hook saw: notifications (title, body) and tones started.
 async fn seen(b: &Browser) -> (Vec<(String, String)>, u64) {
     let v = b.exec("return window.__seen;", vec![]).await;
@@ -557,6 +567,7 @@ async fn on_a_phone_the_queue_fits_claim_is_reachable_and_sign_out_is_readable()
     phone
         .wait_for_text("#queue", &format!("Claim #{id}"), WAIT)
         .await;
+    loaded(&phone).await;
     let fit: Value = phone
         .exec(
             "const b = document.querySelector('#queue button'); const r = b.getBoundingClientRect(); \
@@ -589,6 +600,7 @@ async fn on_a_phone_the_queue_fits_claim_is_reachable_and_sign_out_is_readable()
     phone
         .wait_for_text(".notice", "You have this ticket now", WAIT)
         .await;
+    loaded(&phone).await;
     let fit = phone
         .exec(
             "return [document.documentElement.scrollWidth, window.innerWidth];",

@@ -862,3 +862,46 @@ async fn the_report_counters_hold_days_and_labels_only() {
         assert!(metrics.contains(m), "{m} counted: {metrics:?}");
     }
 }
+
+/// A ticket is created (and flushed) before the person's session learns its number; the
+/// handoff timer running in between must not close it as expired. (It did, now and then under
+/// load: the person was told they were in line, and no counselor ever saw the ticket.)
+#[tokio::test]
+async fn the_timer_keeps_a_ticket_whose_session_does_not_know_its_number_yet() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = rig(dir.path(), FakeTwilio::start().await, "").await;
+    r.sms("i want to talk to someone").await;
+    let id = r.only_ticket();
+    let who = r
+        .server
+        .state
+        .hub
+        .haven
+        .pseudonym(haven::engine::Channel::Sms, PERSON);
+    // The session as the engine leaves it, before the handoff module gives it the number.
+    r.server
+        .state
+        .hub
+        .haven
+        .update_session(&who, now(), |s| {
+            s.handoff = Some(haven::engine::HandoffState {
+                ticket: 0,
+                assigned: false,
+            })
+        })
+        .unwrap();
+    r.server.state.hub.handoff.tick(now()).unwrap();
+    assert!(
+        r.server.state.hub.handoff.ticket(id).unwrap().is_some(),
+        "the ticket being opened is kept"
+    );
+    // A session that left the handoff does lose it.
+    r.server
+        .state
+        .hub
+        .haven
+        .update_session(&who, now(), |s| s.handoff = None)
+        .unwrap();
+    r.server.state.hub.handoff.tick(now()).unwrap();
+    assert!(r.server.state.hub.handoff.ticket(id).unwrap().is_none());
+}

@@ -780,12 +780,15 @@ impl Handoff {
         let tickets = self.store.all()?;
         for t in &tickets {
             let who = Pseudonym(t.who);
-            // The person's session is gone (expired or deleted): so is the handoff.
+            // The person's session is gone (expired or deleted), or has left this handoff: so
+            // is the ticket. A session whose handoff has no number yet (0) is one whose ticket
+            // is being opened right now — created and flushed, the session not yet told its
+            // number — and keeps it; closing it here lost new tickets under load.
             let session = self.haven.store.load(&who, now)?;
             if session
                 .as_ref()
                 .and_then(|l| l.session.handoff)
-                .is_none_or(|h| h.ticket != t.id)
+                .is_none_or(|h| h.ticket != t.id && h.ticket != 0)
             {
                 self.finish(t, "expired")?;
                 continue;
