@@ -16,6 +16,13 @@ use crate::problem::Problem;
 use crate::text::{Encoding, fold, segments};
 use crate::triage::keywords;
 
+/// Text ids of counselors' quick replies (`locales/*/quick-replies.ftl`), said by counselors
+/// from the console or the Telegram group.
+pub const QUICK_PREFIX: &str = "quick-";
+
+/// The variable a quick reply may use: the ZIP or place the counselor types.
+pub const QUICK_PLACE: &str = "place";
+
 /// The SMS cost of one text in one language.
 #[derive(Clone, Debug)]
 pub struct SegmentLine {
@@ -93,6 +100,7 @@ pub fn check(flows_dir: &Path, locales_dir: &Path) -> Report {
     problems.extend(text_problems);
     let mut builtins = builtin_texts();
     builtins.extend(loaded.builtin_texts.iter().cloned());
+    check_quick_replies(&texts, locales_dir, &mut builtins, &mut problems);
 
     // Every used text exists in every language.
     let mut used: BTreeSet<String> = BTreeSet::new();
@@ -566,4 +574,55 @@ fn variable_offset(source: &str, line: u32, var: &str) -> Option<usize> {
         offset += text.len();
     }
     None
+}
+
+/// Quick replies: each exists in every language, has a `.label` (the counselor's button) and
+/// uses no variable but `$place`. They count as used: counselors say them.
+fn check_quick_replies(
+    texts: &Texts,
+    locales_dir: &Path,
+    builtins: &mut BTreeSet<String>,
+    problems: &mut Vec<Problem>,
+) {
+    let quick: BTreeSet<String> = texts
+        .all()
+        .filter(|(_, k, _)| k.starts_with(QUICK_PREFIX))
+        .map(|(_, k, _)| k.to_owned())
+        .collect();
+    for key in &quick {
+        for lang in Lang::ALL {
+            let Some(site) = texts.site(lang, key) else {
+                problems.push(Problem::new(
+                    &locales_dir.join(lang.code()),
+                    0,
+                    0,
+                    format!("quick reply `{key}` is missing in locale `{lang}`"),
+                ));
+                continue;
+            };
+            if !site.attributes.iter().any(|a| a == "label") {
+                problems.push(Problem::new(
+                    &site.file,
+                    site.line,
+                    site.col,
+                    format!(
+                        "quick reply `{key}` ({lang}) needs a `.label` attribute: the words on the counselor's button"
+                    ),
+                ));
+            }
+            for v in &site.variables {
+                if v != QUICK_PLACE {
+                    problems.push(Problem::new(
+                        &site.file,
+                        site.line,
+                        site.col,
+                        format!(
+                            "quick reply `{key}` ({lang}) uses `{{ ${v} }}`; a quick reply may only use `{{ ${QUICK_PLACE} }}` (the ZIP or place the counselor types)"
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    builtins.extend(quick);
 }

@@ -363,6 +363,8 @@ pub fn effect_name(e: &crate::engine::Effect) -> &'static str {
         Effect::HandoffEmergency { .. } => "handoff-emergency",
         Effect::LeaveHandoff => "leave-handoff",
         Effect::Forget => "forget",
+        Effect::Feedback { .. } => "feedback",
+        Effect::Referred { .. } => "referred",
     }
 }
 

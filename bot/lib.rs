@@ -15,6 +15,7 @@ pub mod messaging;
 pub mod metrics;
 pub mod problem;
 pub mod referrals;
+pub mod reports;
 pub mod runtime;
 pub mod server;
 pub mod store;

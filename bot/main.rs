@@ -136,11 +136,26 @@ enum ServicesWhat {
 
 #[derive(Subcommand)]
 enum CounselorWhat {
-    /// Add a counselor (or set a new password): asks for the password, or reads one line from
-    /// standard input when it is not a terminal.
+    /// Add a counselor: asks for the password, or reads one line from standard input when it is
+    /// not a terminal. For an existing name it asks before setting a new password (or needs
+    /// --reset when standard input is not a terminal).
     Add {
         /// 1-32 letters, digits, '.', '_' or '-'; shown to other counselors, never to people.
         name: String,
+        /// The account may see every ticket, reassign them, and read the reports and audit log.
+        #[arg(long)]
+        supervisor: bool,
+        /// Set a new password for an existing account without asking.
+        #[arg(long)]
+        reset: bool,
+    },
+    /// Make an account a counselor or a supervisor (the password stays).
+    Role {
+        /// The account's name.
+        name: String,
+        /// counselor or supervisor.
+        #[arg(value_parser = ["counselor", "supervisor"])]
+        role: String,
     },
     /// Remove a counselor; their console sessions end.
     Remove {
@@ -262,7 +277,12 @@ fn run(command: Command, config: &Config) -> anyhow::Result<bool> {
             } => cli::services::find(config, &text, kind, json, lang, channel),
         },
         Command::Counselor { what } => match what {
-            CounselorWhat::Add { name } => cli::counselor::add(config, &name),
+            CounselorWhat::Add {
+                name,
+                supervisor,
+                reset,
+            } => cli::counselor::add(config, &name, supervisor, reset),
+            CounselorWhat::Role { name, role } => cli::counselor::role(config, &name, &role),
             CounselorWhat::Remove { name } => cli::counselor::remove(config, &name),
             CounselorWhat::List => cli::counselor::list(config),
         },

@@ -26,6 +26,8 @@ pub struct Haven {
 pub struct Handled {
     pub who: Pseudonym,
     pub outcome: Outcome,
+    /// Whether this message began a conversation (the person had no live session).
+    pub fresh: bool,
 }
 
 impl Haven {
@@ -70,6 +72,7 @@ impl Haven {
             .unwrap_or_else(|e| e.into_inner());
         let loaded = self.store.load(&who, now)?;
         let previous_expiry = loaded.as_ref().map(|l| l.expires_at);
+        let fresh = loaded.is_none();
         let mut session = loaded.map(|l| l.session).unwrap_or_default();
         session.opted_out = self.store.is_opted_out(&who)?;
         let input = Input {
@@ -102,7 +105,11 @@ impl Haven {
             step = outcome.session.step.as_deref().unwrap_or("-"),
             "message"
         );
-        Ok(Handled { who, outcome })
+        Ok(Handled {
+            who,
+            outcome,
+            fresh,
+        })
     }
 
     /// Updates a stored session in place (used by the handoff module), under the person's lock.

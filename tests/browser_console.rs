@@ -86,9 +86,7 @@ async fn a_visitor_reaches_a_counselor_on_the_console_and_comes_back_to_the_bot(
             "Hi, I'm here. What's going on?",
         )
         .await;
-    counselor
-        .click(&counselor.find("#actions form button[type=submit]").await)
-        .await;
+    counselor.click(&counselor.find("#send").await).await;
     counselor.wait_for_text(".notice", "Sent", WAIT).await;
     visitor
         .wait_for_text(
@@ -208,11 +206,11 @@ async fn two_counselors_claiming_at_once_one_wins() {
     for br in [&m, &b] {
         br.goto(&format!("{}/console/ticket/{id}", server.url))
             .await;
-        br.wait_for_text("#actions", &format!("Claim #{id}"), WAIT)
+        br.wait_for_text("#state", &format!("Claim #{id}"), WAIT)
             .await;
     }
     // Both submit their claim forms in the same instant.
-    let submit = "document.querySelector('#actions form').submit(); return null;";
+    let submit = "document.querySelector('#state form').submit(); return null;";
     let (_, _) = tokio::join!(m.exec(submit, vec![]), b.exec(submit, vec![]));
     let mn = m.wait_for_text(".notice", "", WAIT).await;
     let bn = b.wait_for_text(".notice", "", WAIT).await;

@@ -120,6 +120,11 @@ fn check_reports_every_problem_with_its_position_and_fails() {
         ),
         format!("{f}/broken.yaml:19:16: choice label `choice-label` reads `Stop` in en"),
         format!("{f}/shape.yaml:4:5: unknown field `sayy`, expected one of id, say,"),
+        // Counselors' quick replies (locales/*/quick-replies.ftl).
+        "quick-replies.ftl:2:1: quick reply `quick-nolabel` (en) needs a `.label` attribute".to_owned(),
+        "quick-replies.ftl:5:1: quick reply `quick-badvar` (en) uses `{ $name }`".to_owned(),
+        "quick reply `quick-english-only` is missing in locale `es`".to_owned(),
+        "quick-replies.ftl:12:1: text `quick-unsourced` (en) makes medical or legal statements: cite its source".to_owned(),
         "no flow has a `fallback: true` trigger".to_owned(),
         "no flow has a trigger for the `crisis` intent".to_owned(),
     ] {
@@ -160,6 +165,7 @@ fn one_typo_gives_one_problem_with_a_suggestion() {
         }
     }
     // The triggers' concepts live beside the flows.
+    // The triggers' concepts (flows/concepts/) come along unchanged.
     let concepts = flows.join("concepts");
     std::fs::create_dir(&concepts).unwrap();
     for e in std::fs::read_dir(root.join("flows/concepts")).unwrap() {
@@ -217,6 +223,65 @@ fn chat_refuses_broken_flows_and_lists_the_problems() {
     );
     assert!(stderr.contains("fix them (see `haven check`)"), "{stderr}");
     assert!(out.stdout.is_empty());
+}
+
+/// Issue 18: `haven counselor add maria` for an existing name must not quietly reset her
+/// password; off a terminal it needs `--reset`.
+#[test]
+fn counselor_add_for_an_existing_name_needs_reset() {
+    let dir = tempfile::tempdir().unwrap();
+    let add = |args: &[&str], password: &str| {
+        let mut child = haven()
+            .env("HAVEN_DATA", dir.path())
+            .args(["counselor", "add"])
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{password}\n").as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let accounts = haven::counselors::console::accounts::Accounts::new(dir.path());
+    let out = add(&["maria"], "first password 123");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = add(&["maria"], "second password 456");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("already exists") && err.contains("--reset"),
+        "{err}"
+    );
+    assert!(
+        accounts.verify("maria", "first password 123").unwrap(),
+        "the password did not change"
+    );
+    let out = add(&["maria", "--reset", "--supervisor"], "second password 456");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(accounts.verify("maria", "second password 456").unwrap());
+    let list = haven()
+        .env("HAVEN_DATA", dir.path())
+        .args(["counselor", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&list.stdout),
+        "maria (supervisor)\n"
+    );
 }
 
 #[test]

@@ -325,8 +325,20 @@ async fn two_counselors_claiming_at_once_one_wins_and_the_other_is_told() {
         (&mut b, &mut m)
     };
     assert!(
-        loser.get("/console").await.body.contains(&holder),
-        "the queue shows who holds what"
+        loser
+            .get("/console")
+            .await
+            .body
+            .contains("1 more is with other counselors"),
+        "the queue counts others' conversations without showing them"
+    );
+    assert!(
+        loser
+            .get(&format!("/console/ticket/{id}"))
+            .await
+            .body
+            .contains(&format!("is with <b>{holder}</b>")),
+        "and says who has it"
     );
     assert!(winner.get("/console").await.body.contains(">you<"));
 }
@@ -352,12 +364,305 @@ async fn the_event_stream_pings_when_the_queue_changes() {
     );
     let mut stream = r;
     person_asks_for_a_human(&server).await;
-    let chunk = tokio::time::timeout(Duration::from_secs(5), stream.chunk())
+    let got = read_until(&mut stream, "\"kind\":\"opened\"").await;
+    assert!(got.contains("event: change"), "{got}");
+    assert!(!got.contains("can i talk"), "no words in the stream: {got}");
+}
+
+/// Reads a live stream until `needle` has arrived (or fails after 10 s); returns all read.
+async fn read_until(stream: &mut reqwest::Response, needle: &str) -> String {
+    let mut got = String::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !got.contains(needle) {
+        let chunk = tokio::time::timeout_at(deadline, stream.chunk())
+            .await
+            .unwrap_or_else(|_| panic!("no {needle:?} in the stream; got {got:?}"))
+            .unwrap()
+            .expect("the stream goes on");
+        got.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    got
+}
+
+/// A person texts `text` from `from` (each call a new message).
+async fn person_says(server: &TestServer, from: &str, text: &str) -> String {
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let body = form_urlencoded::Serializer::new(String::new())
+        .append_pair("MessageSid", &format!("SM{:032x}", 0xabc000 + n as u128))
+        .append_pair("AccountSid", ACCOUNT_SID)
+        .append_pair("From", from)
+        .append_pair("To", "+15555550100")
+        .append_pair("Body", text)
+        .finish();
+    let url = format!("{}/sms/twilio", server.url);
+    let sig = haven::channels::sms::signature::sign(AUTH_TOKEN, &url, body.as_bytes()).unwrap();
+    reqwest::Client::new()
+        .post(&url)
+        .header("x-twilio-signature", sig)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
         .await
         .unwrap()
+        .text()
+        .await
         .unwrap()
+}
+
+async fn events(c: &Client) -> reqwest::Response {
+    let r = c
+        .http
+        .get(format!("{}/console/events", c.base))
+        .header("cookie", c.cookie_header())
+        .send()
+        .await
         .unwrap();
-    assert!(String::from_utf8_lossy(&chunk).contains("data: changed"));
+    assert_eq!(r.status().as_u16(), 200);
+    r
+}
+
+/// Issue 15: a crisis or overdose ticket alerts every counselor on shift, and no one away.
+#[tokio::test]
+async fn urgent_tickets_alert_counselors_on_shift_only() {
+    let (_d, _f, server) = rig().await;
+    let mut maria = Client::new(&server.url);
+    let mut ben = Client::new(&server.url);
+    maria.login("maria", "correct horse battery").await;
+    ben.login("ben", "another long password").await;
+    let page = maria.get("/console").await;
+    assert!(
+        page.body.contains("You're <b>away</b>"),
+        "away until they say so"
+    );
+    let csrf = field(&page.body, "csrf");
+    let p = maria
+        .post(
+            "/console/shift",
+            &[("csrf", &csrf), ("on", "1"), ("back", "/console")],
+        )
+        .await;
+    assert!(p.location.unwrap().contains("on+shift"));
+    let page = maria.get("/console").await;
+    assert!(
+        page.body.contains("On shift: <b>maria</b>"),
+        "{}",
+        page.body
+    );
+    let mut on = events(&maria).await;
+    let mut away = events(&ben).await;
+    person_says(&server, "+14155550170", "i want to kill myself").await;
+    let id = server.state.hub.handoff.queue().unwrap()[0].id;
+    let got = read_until(&mut on, "event: alert").await;
+    assert!(got.contains(&format!("\"urgent\":[{id}]")), "{got}");
+    assert!(got.contains(&format!("Crisis #{id}")), "{got}");
+    let before = read_until(&mut away, "\"kind\":\"opened\"").await;
+    // One more change after it: had an alert been sent to the counselor away, it would have
+    // come before this one.
+    server
+        .state
+        .hub
+        .handoff
+        .note(id, "maria", "checking in", haven::runtime::now())
+        .unwrap();
+    let after = read_until(&mut away, "\"kind\":\"line\"").await;
+    assert!(
+        !before.contains("event: alert") && !after.contains("event: alert"),
+        "{before}{after}"
+    );
+    assert!(
+        after.contains("\"urgent\":[]"),
+        "away: no urgent list: {after}"
+    );
+}
+
+/// Issue 15: counselors see waiting tickets and their own; another's conversation stays with
+/// them. A supervisor sees every ticket, reassigns, and alone reads the reports, the CSV and
+/// the audit log.
+#[tokio::test]
+async fn counselors_see_their_own_and_supervisors_see_all() {
+    let (dir, _f, server) = rig().await;
+    let accounts = Accounts::new(dir.path());
+    accounts.set("sam", "supervisor password", 0).unwrap();
+    accounts
+        .set_role(
+            "sam",
+            haven::counselors::console::accounts::Role::Supervisor,
+        )
+        .unwrap();
+    let id = person_asks_for_a_human(&server).await;
+    let mut maria = Client::new(&server.url);
+    let mut ben = Client::new(&server.url);
+    let mut sam = Client::new(&server.url);
+    maria.login("maria", "correct horse battery").await;
+    ben.login("ben", "another long password").await;
+    sam.login("sam", "supervisor password").await;
+    let queue = maria.get("/console").await;
+    assert!(
+        queue.body.contains("data-label=\"Wait\">waiting "),
+        "{}",
+        queue.body
+    );
+    let csrf = field(&queue.body, "csrf");
+    maria
+        .post(&format!("/console/ticket/{id}/claim"), &[("csrf", &csrf)])
+        .await;
+    let page = maria.get(&format!("/console/ticket/{id}")).await;
+    assert!(
+        page.body.contains("waited "),
+        "the wait stops at the claim: {}",
+        page.body
+    );
+    // Ben sees that someone has it, not the conversation.
+    let q = ben.get("/console").await;
+    assert!(
+        q.body.contains("1 more is with other counselors"),
+        "{}",
+        q.body
+    );
+    assert!(
+        !q.body.contains(&format!("/console/ticket/{id}\"")),
+        "{}",
+        q.body
+    );
+    let p = ben.get(&format!("/console/ticket/{id}")).await;
+    assert_eq!(p.status, 403);
+    assert!(p.body.contains("is with <b>maria</b>") && !p.body.contains("can i talk"));
+    assert_eq!(
+        ben.get(&format!("/console/ticket/{id}/lines")).await.status,
+        403
+    );
+    // Sam sees it and reassigns it to Ben.
+    let p = sam.get(&format!("/console/ticket/{id}")).await;
+    assert_eq!(p.status, 200);
+    assert!(p.body.contains("can i talk to a counselor") && p.body.contains("reassign"));
+    let csrf_sam = field(&p.body, "csrf");
+    let csrf_ben = field(&q.body, "csrf");
+    let r = ben
+        .post(
+            &format!("/console/ticket/{id}/reassign"),
+            &[("csrf", &csrf_ben), ("to", "ben")],
+        )
+        .await;
+    assert_eq!(r.status, 403, "only a supervisor reassigns");
+    let r = sam
+        .post(
+            &format!("/console/ticket/{id}/reassign"),
+            &[("csrf", &csrf_sam), ("to", "ben")],
+        )
+        .await;
+    assert!(r.location.unwrap().contains("Reassigned+to+ben"));
+    assert_eq!(ben.get(&format!("/console/ticket/{id}")).await.status, 200);
+    assert_eq!(
+        maria.get(&format!("/console/ticket/{id}")).await.status,
+        403
+    );
+    // Reports, CSV and audit: supervisors only.
+    for path in ["/console/reports", "/console/reports.csv", "/console/audit"] {
+        assert_eq!(maria.get(path).await.status, 403, "{path}");
+    }
+    let r = sam.get("/console/reports").await;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body.matches("<svg").count() >= 10,
+        "charts drawn on the server"
+    );
+    assert!(
+        !r.body.contains("<script src=\"http"),
+        "no third-party scripts"
+    );
+    let bad = sam.get("/console/reports?from=last-week").await;
+    assert_eq!(bad.status, 400);
+    assert!(
+        bad.body.contains("is not a date like 2026-12-01"),
+        "{}",
+        bad.body
+    );
+    let bad = sam
+        .get("/console/reports.csv?from=2026-12-09&to=2026-12-01")
+        .await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("starts after it ends"), "{}", bad.body);
+    let csv = sam.get("/console/reports.csv").await;
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.body.starts_with("section,label,day,value\n"),
+        "{}",
+        csv.body
+    );
+    let audit = sam.get("/console/audit").await;
+    for want in [
+        format!("<td>maria</td><td>claimed</td><td>#{id}</td>"),
+        format!("<td>sam</td><td>reassigned</td><td>#{id}</td><td>ben</td>"),
+    ] {
+        assert!(audit.body.contains(&want), "{want} in {}", audit.body);
+    }
+}
+
+/// Issue 15: quick replies come in the person's language, with the nearest services for a ZIP;
+/// without JavaScript the button puts the text in the reply box.
+#[tokio::test]
+async fn quick_replies_come_in_the_persons_language() {
+    let (_d, _f, server) = rig().await;
+    person_says(&server, "+14155550171", "hola, quiero hablar con alguien").await;
+    let id = server.state.hub.handoff.queue().unwrap()[0].id;
+    let mut maria = Client::new(&server.url);
+    maria.login("maria", "correct horse battery").await;
+    let q = maria.get("/console").await;
+    let csrf = field(&q.body, "csrf");
+    maria
+        .post(&format!("/console/ticket/{id}/claim"), &[("csrf", &csrf)])
+        .await;
+    let r = maria
+        .get(&format!("/console/ticket/{id}/quick?quick=988"))
+        .await;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body.starts_with("Puede llamar o escribir al 988"),
+        "{}",
+        r.body
+    );
+    let r = maria
+        .get(&format!("/console/ticket/{id}/quick?quick=services"))
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("needs a ZIP"), "{}", r.body);
+    let r = maria
+        .get(&format!(
+            "/console/ticket/{id}/quick?quick=services&place=10027"
+        ))
+        .await;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body.starts_with("Estos son servicios cerca de 10027"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("FindTreatment.gov"),
+        "no directory: the national options: {}",
+        r.body
+    );
+    let r = maria
+        .get(&format!("/console/ticket/{id}/quick?quick=nope"))
+        .await;
+    assert_eq!(r.status, 404);
+    let page = maria
+        .get(&format!("/console/ticket/{id}?quick=naloxone"))
+        .await;
+    assert!(
+        page.body
+            .contains("Naloxona (Narcan) en spray nasal, paso a paso"),
+        "{}",
+        page.body
+    );
+    for label in [
+        "Naloxone steps",
+        "988 crisis line",
+        "Nearest services (ZIP)",
+    ] {
+        assert!(page.body.contains(label), "{label}");
+    }
 }
 
 #[tokio::test]

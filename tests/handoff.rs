@@ -102,25 +102,48 @@ impl Rig {
         lines.last().unwrap().text.clone()
     }
 
-    /// Queues another person (by a made-up pseudonym and number) with a crisis ticket.
-    async fn queue_other(&self, seed: u8, number: &str, lang: haven::Lang, first: Option<&str>) {
+    /// Queues another person (by a made-up pseudonym and number) with a crisis ticket; returns
+    /// its number. The person gets a session first, as a real one would have: a ticket without
+    /// one is closed as expired by the handoff timers.
+    async fn queue_other(
+        &self,
+        seed: u8,
+        number: &str,
+        lang: haven::Lang,
+        first: Option<&str>,
+    ) -> u64 {
+        let who = haven::store::Pseudonym([seed; 16]);
+        let session = haven::engine::Session {
+            lang,
+            ..Default::default()
+        };
+        self.server
+            .state
+            .hub
+            .haven
+            .store
+            .save(&who, &session, now() + 3600, None)
+            .unwrap();
         self.server
             .state
             .hub
             .handoff
             .open(
-                haven::store::Pseudonym([seed; 16]),
-                haven::engine::Channel::Sms,
-                number,
-                lang,
-                Priority::Crisis,
-                "crisis",
-                first,
-                false,
+                haven::handoff::Opening {
+                    who: haven::store::Pseudonym([seed; 16]),
+                    channel: haven::engine::Channel::Sms,
+                    address: number,
+                    lang,
+                    priority: Priority::Crisis,
+                    reason: "crisis",
+                    lines: first.map(|f| (f.to_owned(), now())).into_iter().collect(),
+                    after_hours: false,
+                },
                 now(),
             )
             .await
-            .unwrap();
+            .unwrap()
+            .id
     }
 
     fn only_ticket(&self) -> u64 {
@@ -475,4 +498,410 @@ async fn stop_mid_handoff_closes_the_ticket_and_silences_everything() {
     assert!(!quiet.contains("<Message>"));
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(r.fake.received().len(), before, "nothing more sent");
+}
+
+/// Issue 18: the ticket shows the message that led to the handoff, not only the one that asked,
+/// and its priority reflects it; that message is sealed with the transcript and deleted with it.
+#[tokio::test]
+async fn what_led_to_a_handoff_opens_the_ticket_and_raises_its_priority() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = rig(dir.path(), FakeTwilio::start().await, "").await;
+    r.sms("my friend overdosed last night and i keep shaking")
+        .await;
+    r.sms("can I talk to someone").await;
+    let id = r.only_ticket();
+    let t = r.server.state.hub.handoff.ticket(id).unwrap().unwrap();
+    assert_eq!(t.priority, Priority::Urgent, "the overdose raises it");
+    let lines: Vec<String> = r
+        .server
+        .state
+        .hub
+        .handoff
+        .transcript(id)
+        .unwrap()
+        .into_iter()
+        .map(|l| l.text)
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            "my friend overdosed last night and i keep shaking".to_owned(),
+            "can I talk to someone".to_owned()
+        ]
+    );
+    assert!(
+        r.server.state.hub.leads.is_empty(),
+        "taken into the ticket, not kept beside it"
+    );
+    let (_, out) = r
+        .server
+        .state
+        .hub
+        .handoff
+        .close(id, "maria", "resolved", now())
+        .unwrap();
+    r.send(out).await;
+    r.server.stop().await;
+    let disk = all_bytes_under(dir.path());
+    assert!(
+        !contains(&disk, "keep shaking"),
+        "the message that led to it never reached the disk in clear"
+    );
+}
+
+/// Issue 18: ticket numbers count 1, 2, 3 and go on after a restart (sled's id batches jumped
+/// from #2000001 to #4000001).
+#[tokio::test]
+async fn ticket_numbers_are_small_and_stable_across_restarts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = rig(dir.path(), FakeTwilio::start().await, "").await;
+    r.sms("i want to talk to someone").await;
+    let first = r.only_ticket();
+    let second = r
+        .queue_other(7, "+14155550777", haven::Lang::Es, Some("hola"))
+        .await;
+    assert_eq!((first, second), (1, 2));
+    r.server.stop().await;
+    let r = rig(dir.path(), FakeTwilio::start().await, "").await;
+    let third = r
+        .queue_other(8, "+14155550888", haven::Lang::En, Some("hi"))
+        .await;
+    assert_eq!(third, 3, "the next number, after a restart");
+    assert!(
+        r.server.state.hub.handoff.ticket(first).unwrap().is_some(),
+        "and the first ticket is still there"
+    );
+}
+
+/// Issue 15: who is on shift decides whether people are queued; with `hours = "off"` presence is
+/// the only signal.
+#[tokio::test]
+async fn presence_decides_availability_and_hours_are_the_fallback() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = rig(dir.path(), FakeTwilio::start().await, "hours = \"off\"").await;
+    let handoff = &r.server.state.hub.handoff;
+    assert!(handoff.on_shift(now()).unwrap().is_empty());
+    r.sms("can i talk to a counselor").await;
+    let texts = r.wait_text("aren't on shift right now").await;
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("aren't on shift right now")),
+        "{texts:?}"
+    );
+    r.sms("menu").await;
+    assert!(r.server.state.hub.handoff.queue().unwrap().is_empty());
+    r.server
+        .state
+        .hub
+        .handoff
+        .set_shift("maria", true, now())
+        .unwrap();
+    r.sms("can i talk to a counselor").await;
+    let texts = r.wait_text("in line for a counselor").await;
+    assert!(
+        texts.iter().any(|t| t.contains("in line for a counselor")),
+        "someone on shift: queued: {texts:?}"
+    );
+    let on = r.server.state.hub.handoff.on_shift(now()).unwrap();
+    assert_eq!(
+        on.iter().map(|o| o.name.as_str()).collect::<Vec<_>>(),
+        ["maria"]
+    );
+}
+
+/// Issue 15: a private note is never sent to the person and goes with the transcript; a transfer
+/// tells the person another counselor is there (no name); a supervisor's reassignment; the
+/// audit log names tickets and counselors only.
+#[tokio::test]
+async fn notes_transfers_and_the_audit_log_keep_no_ones_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = rig(dir.path(), FakeTwilio::start().await, "").await;
+    r.sms("i need a counselor, my cousin uses alone").await;
+    r.wait_rest(2).await;
+    let id = r.only_ticket();
+    let h = &r.server.state.hub.handoff;
+    let Claim::Claimed(_, out) = h.claim(id, "maria", now()).unwrap() else {
+        panic!()
+    };
+    r.send(out).await;
+    h.note(id, "maria", "NOTE-SECRET offer a naloxone kit", now())
+        .unwrap();
+    let lines = h.transcript(id).unwrap();
+    let note = lines.last().unwrap();
+    assert_eq!(note.from, haven::handoff::Speaker::Note);
+    assert_eq!(note.by.as_deref(), Some("maria"));
+    assert!(
+        h.transfer(id, "ben", "ana", now()).is_err(),
+        "only its counselor can transfer it"
+    );
+    let (v, out) = h.transfer(id, "maria", "ben", now()).unwrap();
+    assert_eq!(v.counselor.as_deref(), Some("ben"));
+    r.send(out).await;
+    let texts = r.wait_text("Another counselor is with you").await;
+    assert!(
+        texts
+            .iter()
+            .all(|t| !t.contains("ben") && !t.contains("maria"))
+    );
+    let h = &r.server.state.hub.handoff;
+    let (v, out) = h.reassign(id, "sam", None, now()).unwrap();
+    assert_eq!(v.counselor, None, "back in the queue");
+    r.send(out.unwrap()).await;
+    let (v, _) = h.reassign(id, "sam", Some("ana"), now()).unwrap();
+    assert_eq!(v.counselor.as_deref(), Some("ana"));
+    let (_, out) = h.close(id, "ana", "referred", now()).unwrap();
+    r.send(out).await;
+    let texts = r.wait_text("did this chat help").await;
+    assert!(
+        texts.iter().all(|t| !t.contains("NOTE-SECRET")),
+        "a note is never sent: {texts:?}"
+    );
+    let entries = r.server.state.hub.handoff.audit().recent(50).unwrap();
+    let summary: Vec<String> = entries
+        .iter()
+        .rev()
+        .map(|e| {
+            format!(
+                "{} {} #{} {}",
+                e.by,
+                e.action.as_str(),
+                e.ticket.unwrap_or(0),
+                e.other.as_deref().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            format!("maria claimed #{id} "),
+            format!("maria note added #{id} "),
+            format!("maria transferred #{id} ben"),
+            format!("sam reassigned #{id} "),
+            format!("sam reassigned #{id} ana"),
+            format!("ana closed #{id} referred"),
+        ]
+    );
+    for (k, v) in r.server.state.hub.handoff.audit().raw().unwrap() {
+        for needle in ["NOTE-SECRET", "cousin", "4155550142"] {
+            assert!(
+                !contains(&k, needle) && !contains(&v, needle),
+                "{needle} in the audit log"
+            );
+        }
+    }
+    r.server.stop().await;
+    let disk = all_bytes_under(dir.path());
+    assert!(
+        !contains(&disk, "NOTE-SECRET"),
+        "the note went with the ticket"
+    );
+}
+
+/// Issue 15: after a counselor closes, the person may answer one question; the answer is only
+/// counted, and anything else is answered as usual.
+#[tokio::test]
+async fn the_feedback_answer_is_only_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = rig(dir.path(), FakeTwilio::start().await, "").await;
+    r.sms("talk to a person").await;
+    let id = r.only_ticket();
+    let h = &r.server.state.hub.handoff;
+    let Claim::Claimed(..) = h.claim(id, "maria", now()).unwrap() else {
+        panic!()
+    };
+    let (_, out) = h.close(id, "maria", "resolved", now()).unwrap();
+    assert_eq!(out.texts.len(), 2, "{:?}", out.texts);
+    assert!(out.texts[1].contains("did this chat help? Reply 1 yes"));
+    r.send(out).await;
+    let twiml = r.sms("1").await;
+    assert!(twiml.contains("Thank you"), "{twiml}");
+    let tally = &r.server.state.hub.tally;
+    let today = tally.day(now());
+    let feedback: Vec<_> = tally
+        .read(today, today)
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.metric == haven::reports::Metric::Feedback)
+        .collect();
+    assert_eq!(feedback.len(), 1);
+    assert_eq!((feedback[0].labels[0].as_str(), feedback[0].n), ("1", 1));
+    // The question is asked once: a later "2" is an ordinary message (a menu choice or a
+    // not-understood), not a second answer.
+    r.sms("2").await;
+    let n: u64 = r
+        .server
+        .state
+        .hub
+        .tally
+        .read(today, today)
+        .unwrap()
+        .iter()
+        .filter(|c| c.metric == haven::reports::Metric::Feedback)
+        .map(|c| c.n)
+        .sum();
+    assert_eq!(n, 1);
+}
+
+/// Issue 15: the reports' counters hold a day, what was counted and labels from closed sets —
+/// never a pseudonym, a phone number, a ZIP, words, or a time finer than a day.
+#[tokio::test]
+async fn the_report_counters_hold_days_and_labels_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = rig(dir.path(), FakeTwilio::start().await, "").await;
+    for text in [
+        "hi",
+        "where can i get narcan near 10027",
+        "10027",
+        "my friend is not breathing",
+        "i want to die tonight",
+        "can i talk to someone about my brother",
+    ] {
+        r.sms(text).await;
+    }
+    let id = r.only_ticket();
+    let h = &r.server.state.hub.handoff;
+    let Claim::Claimed(..) = h.claim(id, "maria", now()).unwrap() else {
+        panic!()
+    };
+    h.close(id, "maria", "referred", now()).unwrap();
+    r.sms("3").await;
+    let raw = r.server.state.hub.tally.raw().unwrap();
+    assert!(raw.len() >= 8, "things were counted: {}", raw.len());
+    let pseudonym = r
+        .server
+        .state
+        .hub
+        .haven
+        .pseudonym(haven::engine::Channel::Sms, PERSON);
+    let key_shape =
+        regex::Regex::new(r"^\d{4}-\d{2}-\d{2}\|[a-z-]+(\|[a-z0-9_-]{1,40}){1,2}$").unwrap();
+    let mut metrics = std::collections::BTreeSet::new();
+    for (k, v) in &raw {
+        let key = std::str::from_utf8(k).expect("keys are text");
+        assert!(key_shape.is_match(key), "unexpected key {key:?}");
+        assert_eq!(v.len(), 8, "a value is a count");
+        let c = haven::reports::tally::parse(k, v).expect("a counter");
+        metrics.insert(c.metric.name());
+        for needle in [
+            "10027",
+            "4155550142",
+            "narcan",
+            "brother",
+            "breathing",
+            "tonight",
+        ] {
+            assert!(!key.contains(needle), "{needle:?} in {key:?}");
+        }
+        assert!(
+            !k.windows(16).any(|w| w == pseudonym.0)
+                && !key.contains(&pseudonym.to_string().to_ascii_lowercase()),
+            "a pseudonym in {key:?}"
+        );
+        // Labels come from closed sets.
+        let allowed: &[&str] = match c.metric {
+            haven::reports::Metric::Conversations => &["sms", "en", "es"],
+            haven::reports::Metric::Intents => &[
+                "greeting",
+                "services",
+                "emergency",
+                "crisis",
+                "human",
+                "other",
+                "naloxone",
+            ],
+            haven::reports::Metric::Referrals | haven::reports::Metric::ReferralsUnmet => &[
+                "any",
+                "naloxone",
+                "syringe",
+                "methadone",
+                "buprenorphine",
+                "treatment",
+                "testing",
+                "fentanyl-strips",
+                "overdose-prevention-center",
+                "drop-in",
+            ],
+            haven::reports::Metric::HandoffsOpened => &["urgent", "crisis", "asked"],
+            haven::reports::Metric::Handoffs => &["answered", "timed-out", "out-of-hours"],
+            haven::reports::Metric::Wait => &[
+                "under-30s",
+                "30s-1m",
+                "1-2m",
+                "2-5m",
+                "5-10m",
+                "10-30m",
+                "30-60m",
+                "over-60m",
+            ],
+            haven::reports::Metric::Outcomes => &[
+                "resolved",
+                "referred",
+                "no-response",
+                "other",
+                "left",
+                "opted-out",
+                "expired",
+                "blocked",
+            ],
+            haven::reports::Metric::Feedback => &["1", "2", "3"],
+        };
+        for l in &c.labels {
+            assert!(allowed.contains(&l.as_str()), "label {l:?} in {key:?}");
+        }
+    }
+    for m in [
+        "conversations",
+        "intents",
+        "handoffs-opened",
+        "handoffs",
+        "wait",
+        "outcomes",
+        "feedback",
+    ] {
+        assert!(metrics.contains(m), "{m} counted: {metrics:?}");
+    }
+}
+
+/// A ticket is created (and flushed) before the person's session learns its number; the
+/// handoff timer running in between must not close it as expired. (It did, now and then under
+/// load: the person was told they were in line, and no counselor ever saw the ticket.)
+#[tokio::test]
+async fn the_timer_keeps_a_ticket_whose_session_does_not_know_its_number_yet() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = rig(dir.path(), FakeTwilio::start().await, "").await;
+    r.sms("i want to talk to someone").await;
+    let id = r.only_ticket();
+    let who = r
+        .server
+        .state
+        .hub
+        .haven
+        .pseudonym(haven::engine::Channel::Sms, PERSON);
+    // The session as the engine leaves it, before the handoff module gives it the number.
+    r.server
+        .state
+        .hub
+        .haven
+        .update_session(&who, now(), |s| {
+            s.handoff = Some(haven::engine::HandoffState {
+                ticket: 0,
+                assigned: false,
+            })
+        })
+        .unwrap();
+    r.server.state.hub.handoff.tick(now()).unwrap();
+    assert!(
+        r.server.state.hub.handoff.ticket(id).unwrap().is_some(),
+        "the ticket being opened is kept"
+    );
+    // A session that left the handoff does lose it.
+    r.server
+        .state
+        .hub
+        .haven
+        .update_session(&who, now(), |s| s.handoff = None)
+        .unwrap();
+    r.server.state.hub.handoff.tick(now()).unwrap();
+    assert!(r.server.state.hub.handoff.ticket(id).unwrap().is_none());
 }

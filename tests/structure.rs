@@ -39,6 +39,7 @@ const CORE: &[&str] = &[
     "metrics",
     "problem",
     "referrals",
+    "reports",
     "runtime",
     "store",
     "text",

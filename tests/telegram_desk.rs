@@ -357,3 +357,92 @@ async fn a_person_on_telegram_hears_the_counselor_in_their_own_chat() {
         "no Telegram id or name in the group"
     );
 }
+
+/// Issue 15 in the Telegram group: presence, private notes, quick replies in the person's
+/// language, and transfer.
+#[tokio::test]
+async fn presence_notes_quick_replies_and_transfer_in_the_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = rig(dir.path()).await;
+    r.sms("hola, quiero hablar con alguien").await;
+    r.wait_desk(|t| t.starts_with("🆕")).await;
+    r.counselor(801, "maria_c", "/onshift", None);
+    r.wait_desk(|t| t.contains("@maria_c is on shift")).await;
+    assert!(
+        r.server
+            .state
+            .hub
+            .handoff
+            .is_on_shift("@maria_c", haven::runtime::now())
+            .unwrap()
+    );
+    r.counselor(801, "maria_c", "/who", None);
+    r.wait_desk(|t| t == "On shift: @maria_c").await;
+    r.counselor(801, "maria_c", "/claim 1", None);
+    r.wait_desk(|t| t.contains("#1 is yours")).await;
+    r.counselor(801, "maria_c", "/note 1 NOTA ofrecer un kit", None);
+    r.wait_desk(|t| t.contains("Note added to #1")).await;
+    let h = &r.server.state.hub.handoff;
+    let last = h.transcript(1).unwrap().pop().unwrap();
+    assert_eq!(last.from, haven::handoff::Speaker::Note);
+    assert_eq!(
+        (last.text.as_str(), last.by.as_deref()),
+        ("NOTA ofrecer un kit", Some("@maria_c"))
+    );
+    r.counselor(801, "maria_c", "/quick", None);
+    let list = r.wait_desk(|t| t.starts_with("Quick replies")).await;
+    assert!(list.contains("naloxone · Naloxone steps"), "{list}");
+    r.counselor(801, "maria_c", "/quick 1 services", None);
+    r.wait_desk(|t| t.contains("needs a ZIP")).await;
+    r.counselor(801, "maria_c", "/quick 1 988", None);
+    r.wait_desk(|t| t.contains("#1: sent `988` in es")).await;
+    r.counselor(801, "maria_c", "/transfer 1 @ben_c", None);
+    r.wait_desk(|t| t.contains("@ben_c is neither on shift nor a console account"))
+        .await;
+    r.counselor(802, "ben_c", "/onshift", None);
+    r.wait_desk(|t| t.contains("@ben_c is on shift")).await;
+    r.counselor(801, "maria_c", "/transfer 1 @ben_c", None);
+    r.wait_desk(|t| t.contains("#1 is with @ben_c")).await;
+    let texts = wait_sms(&r, "Ahora le atiende otro consejero").await;
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("Consejero: Puede llamar o escribir al 988")),
+        "{texts:?}"
+    );
+    assert!(
+        texts
+            .iter()
+            .all(|t| !t.contains("NOTA") && !t.contains("maria")),
+        "{texts:?}"
+    );
+    r.counselor(801, "maria_c", "/away", None);
+    r.wait_desk(|t| t.contains("@maria_c is away")).await;
+    assert!(
+        !r.server
+            .state
+            .hub
+            .handoff
+            .is_on_shift("@maria_c", haven::runtime::now())
+            .unwrap()
+    );
+}
+
+/// Every text the person got by SMS once one contains `needle` (fails after 10 s).
+async fn wait_sms(r: &Rig, needle: &str) -> Vec<String> {
+    for _ in 0..200 {
+        let got: Vec<String> = r.sms.received().into_iter().map(|m| m.body).collect();
+        if got.iter().any(|t| t.contains(needle)) {
+            return got;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!(
+        "no SMS with {needle:?}; got {:?}",
+        r.sms
+            .received()
+            .into_iter()
+            .map(|m| m.body)
+            .collect::<Vec<_>>()
+    );
+}

@@ -20,6 +20,8 @@ pub const SOURCED_PREFIXES: &[&str] = &[
     "crisis-",
     "treatment-",
     "refer-none",
+    // Counselors' quick replies (naloxone steps, 988...): every one cites where it comes from.
+    crate::check::QUICK_PREFIX,
 ];
 
 /// Whether `key` is a choice label: a few words of navigation, never a statement.

@@ -6,6 +6,11 @@
 //! - `/claim N` takes it (of two claims at once exactly one wins; the other is told who has it),
 //!   `/release N` hands it back, `/close N [outcome]` ends it (outcomes from the configuration),
 //!   `/queue` lists open tickets.
+//! - `/onshift` and `/away` set the author's presence (who is on shift decides whether people
+//!   are queued for a counselor; `/who` lists them), `/note N text` adds a private note (never
+//!   sent to the person), `/transfer N name` hands a ticket to another counselor (a console
+//!   name, or `@username` of someone in the group), `/quick N id [ZIP]` sends a quick reply in
+//!   the person's language (`/quick` lists them).
 //! - A counselor writes to the person by *replying* to any of the ticket's messages in the group;
 //!   the person's messages are posted as replies under the ticket.
 //! - Only messages in the counselor chat act; anything else in a group is ignored.
@@ -149,16 +154,21 @@ async fn on_event(state: &TelegramGroup, e: DeskEvent) {
         // Counselors' own words are already in the group (or in the console, where they were written).
         DeskEvent::Said { .. } => {}
         DeskEvent::Changed(t) => {
-            let text = match (&t.counselor, t.priority) {
-                (_, Priority::Urgent) if t.emergency => format!(
-                    "🚨 #{} is URGENT now: the person reports an overdose (they got the 911 text).",
-                    t.id
-                ),
-                (Some(c), _) => format!("#{} is with {c}.", t.id),
-                (None, _) => format!("#{} is back in the queue. /claim {}", t.id, t.id),
+            let text = match &t.counselor {
+                Some(c) => format!("#{} is with {c}.", t.id),
+                None => format!("#{} is back in the queue. /claim {}", t.id, t.id),
             };
             post(state, &text, anchor(state, t.id), Some(t.id)).await;
         }
+        DeskEvent::Escalated(t) => {
+            let text = format!(
+                "🚨 #{} is URGENT now: the person reports an overdose (they got the 911 text).",
+                t.id
+            );
+            post(state, &text, anchor(state, t.id), Some(t.id)).await;
+        }
+        // Presence changes are answered where they are made (`/onshift`, `/away`, the console).
+        DeskEvent::Presence { .. } => {}
         DeskEvent::Closed { ticket, outcome } => {
             post(
                 state,
@@ -171,11 +181,30 @@ async fn on_event(state: &TelegramGroup, e: DeskEvent) {
     }
 }
 
+/// The quick replies, for `/quick` without a ticket.
+fn quick_list(state: &TelegramGroup) -> String {
+    let list = super::quick::list(&state.hub);
+    if list.is_empty() {
+        return "No quick replies are set up (locales/*/quick-replies.ftl).".into();
+    }
+    let mut s = String::from("Quick replies: /quick N id, sent in the person's language.");
+    for q in list {
+        s.push_str(&format!(
+            "\n{} · {}{}",
+            q.id,
+            q.label,
+            if q.needs_place { " (add a ZIP)" } else { "" }
+        ));
+    }
+    s
+}
+
 fn speaker(s: &Speaker) -> &'static str {
     match s {
         Speaker::Person => "person",
         Speaker::Counselor => "counselor",
         Speaker::Bot => "haven",
+        Speaker::Note => "note",
     }
 }
 
@@ -275,6 +304,91 @@ async fn command_reply(state: &TelegramGroup, name: &str, command: &str) -> Opti
                 Err(e) => format!("#{id}: {e}"),
             }
         }
+        "onshift" | "away" => {
+            let on = verb == "onshift";
+            match state.hub.handoff.set_shift(name, on, now) {
+                Ok(()) if on => format!(
+                    "{name} is on shift. People who ask for a counselor are queued; urgent tickets are posted here."
+                ),
+                Ok(()) => format!("{name} is away."),
+                Err(e) => format!("Something went wrong: {e}"),
+            }
+        }
+        "who" => match state.hub.handoff.on_shift(now) {
+            Ok(v) if v.is_empty() => "No one is on shift. Send /onshift when you are.".to_owned(),
+            Ok(v) => format!(
+                "On shift: {}",
+                v.iter()
+                    .map(|o| o.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Err(e) => format!("Something went wrong: {e}"),
+        },
+        "note" => {
+            let Some(id) = id else {
+                return Some(
+                    "Usage: /note N text (a private note; the person never sees it)".into(),
+                );
+            };
+            let text = crate::engine::clean_for_relay(&rest.join(" "));
+            if text.is_empty() {
+                return Some(
+                    "Usage: /note N text (a private note; the person never sees it)".into(),
+                );
+            }
+            match state.hub.handoff.note(id, name, &text, now) {
+                Ok(_) => format!("📝 Note added to #{id} (never sent to the person)."),
+                Err(e) => format!("#{id}: {e}"),
+            }
+        }
+        "transfer" => {
+            let (Some(id), Some(to)) = (id, rest.first().copied()) else {
+                return Some("Usage: /transfer N name (a console name or @username)".into());
+            };
+            // Only to someone who can take it: on shift, or with a console account.
+            let known = state.hub.handoff.is_on_shift(to, now).unwrap_or(false)
+                || super::console::accounts::Accounts::new(&state.hub.config.data)
+                    .exists(to)
+                    .unwrap_or(false);
+            if !known {
+                return Some(format!(
+                    "#{id}: {to} is neither on shift nor a console account. /who lists who is on shift."
+                ));
+            }
+            match state.hub.handoff.transfer(id, name, to, now) {
+                Ok((_, out)) => {
+                    if let Err(e) = outbound::send(&state.hub, out).await {
+                        tracing::error!(error = %e, "transfer notice not sent");
+                    }
+                    return None; // the Changed event posts "is with …"
+                }
+                Err(e) => format!("#{id}: {e}"),
+            }
+        }
+        "quick" => {
+            let Some(id) = id else {
+                return Some(quick_list(state));
+            };
+            let Some(which) = rest.first() else {
+                return Some(quick_list(state));
+            };
+            let place = rest.get(1).copied();
+            let Ok(Some(t)) = state.hub.handoff.ticket(id) else {
+                return Some(format!("#{id}: no such open ticket"));
+            };
+            let text = match super::quick::make(&state.hub, which, &t, place, now) {
+                Ok(text) => text,
+                Err(e) => return Some(format!("#{id}: {e}. {}", quick_list(state))),
+            };
+            match state.hub.handoff.reply(id, name, &text, now) {
+                Ok(out) => match outbound::send(&state.hub, out).await {
+                    Ok(()) => format!("#{id}: sent `{which}` in {}.", t.lang.code()),
+                    Err(e) => format!("#{id}: not delivered ({e})."),
+                },
+                Err(e) => format!("#{id}: {e}"),
+            }
+        }
         "queue" => match state.hub.handoff.queue() {
             Ok(q) if q.is_empty() => "No one is waiting.".to_owned(),
             Ok(q) => {
@@ -290,7 +404,7 @@ async fn command_reply(state: &TelegramGroup, name: &str, command: &str) -> Opti
                         priority_label(t.priority),
                         t.lang.code(),
                         who,
-                        super::waited(now, t.created_at)
+                        super::wait_label(&t, now)
                     ));
                 }
                 s
@@ -298,7 +412,7 @@ async fn command_reply(state: &TelegramGroup, name: &str, command: &str) -> Opti
             Err(e) => format!("Something went wrong: {e}"),
         },
         "help" | "start" => format!(
-            "Commands: /queue, /claim N, /release N, /close N [{}]. Reply to a ticket's message to write to its person.",
+            "Commands: /onshift, /away, /who, /queue, /claim N, /release N, /close N [{}], /note N text, /transfer N name, /quick N id [ZIP]. Reply to a ticket's message to write to its person.",
             state.hub.handoff.config().outcomes.join("|")
         ),
         _ => return None,

@@ -34,6 +34,7 @@ pub const TEXTS: &[&str] = &[
     "rate-limited",
     "telegram-share-location",
     "forget-confirm",
+    "feedback-thanks",
 ];
 
 /// Words that take a person out of a counselor queue back to the bot (whole message, folded).
@@ -113,6 +114,11 @@ pub enum Effect {
     HandoffEmergency { text: String },
     /// The person left the queue; close their ticket.
     LeaveHandoff,
+    /// The answer to "Did this help?" after a counselor closed: 1 yes, 2 somewhat, 3 no. Only
+    /// counted.
+    Feedback { score: u8 },
+    /// A list of nearby services was given (`found`) or none was found, for the reports.
+    Referred { kind: String, found: bool },
 }
 
 /// The result of one message.
@@ -344,7 +350,7 @@ impl Exec<'_> {
                     near,
                     offset,
                     open_now,
-                } => refer::run_page(self, kind.as_deref(), &near, offset, open_now),
+                } => refer::run_page(self, kind.as_deref(), &near, offset, open_now, false),
             }
         }
         if let Some((_, (fi, si))) = self.aside {
@@ -462,6 +468,16 @@ impl Exec<'_> {
                 return;
             }
             Some(Keyword::Start | Keyword::Yes) | None => {}
+        }
+        // The one optional question after a counselor closed: only a bare 1, 2 or 3 answers it;
+        // anything else is handled as usual and the question is forgotten.
+        if std::mem::take(&mut self.session.feedback_due)
+            && self.session.handoff.is_none()
+            && let Some(score) = feedback_score(prepared.folded.as_str())
+        {
+            self.effects.push(Effect::Feedback { score });
+            self.say("feedback-thanks");
+            return;
         }
         let trigger = cls.trigger.map(|t| &flows.triggers[t]);
 
@@ -919,6 +935,16 @@ fn capture_value(kind: &CaptureKind, raw: &str, folded: &Folded, ctx: &Ctx) -> O
         CaptureKind::Pattern(re) => re
             .is_match(folded.as_str())
             .then(|| folded.as_str().to_owned()),
+    }
+}
+
+/// The score of an answer to "Did this help? 1-3", if it is one.
+fn feedback_score(folded: &str) -> Option<u8> {
+    match folded.trim().trim_end_matches(['.', '!']) {
+        "1" => Some(1),
+        "2" => Some(2),
+        "3" => Some(3),
+        _ => None,
     }
 }
 

@@ -93,11 +93,19 @@ pub fn run(ex: &mut Exec, kind: Option<&str>, near: &str, next_page: bool, open_
     } else {
         0
     };
-    run_page(ex, kind, near, offset, open_now);
+    run_page(ex, kind, near, offset, open_now, !next_page);
 }
 
-/// One page of results, `offset` places in (also how a repeat says a list again).
-pub fn run_page(ex: &mut Exec, kind: Option<&str>, near: &str, offset: usize, open_now: bool) {
+/// One page of results, `offset` places in (also how a repeat says a list again); `count` says
+/// whether this is a new referral for the reports (not a further page or a repeat).
+pub fn run_page(
+    ex: &mut Exec,
+    kind: Option<&str>,
+    near: &str,
+    offset: usize,
+    open_now: bool,
+    count: bool,
+) {
     let place = ex.session.vars.get(near).cloned();
     let lang = ex.session.lang;
     let engine = ex.engine;
@@ -120,8 +128,16 @@ pub fn run_page(ex: &mut Exec, kind: Option<&str>, near: &str, offset: usize, op
         ),
         _ => None,
     };
+    let counted = kind.unwrap_or("any").to_owned();
     match answer {
         Some(a) if a.replies.iter().any(|r| !r.text.trim().is_empty()) => {
+            // A further page ("MORE") or a repeat continues the same referral: counted once.
+            if count {
+                ex.effects.push(crate::engine::Effect::Referred {
+                    kind: counted.clone(),
+                    found: a.found,
+                });
+            }
             ex.replies
                 .extend(a.replies.into_iter().filter(|r| !r.text.trim().is_empty()));
             ex.record(Said::Refer {
@@ -144,6 +160,12 @@ pub fn run_page(ex: &mut Exec, kind: Option<&str>, near: &str, offset: usize, op
             }
         }
         _ => {
+            if count {
+                ex.effects.push(crate::engine::Effect::Referred {
+                    kind: counted,
+                    found: false,
+                });
+            }
             ex.say("refer-none");
             // No directory to ask: neither "found" nor "none nearby" is known.
             ex.session.vars.remove("refer_found");

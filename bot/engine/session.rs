@@ -1,7 +1,8 @@
 //! The state haven keeps about one person between messages, and nothing more.
 //!
 //! PRODUCT.md allows: flow, step, language, captured variables, last seen, opt-out — plus, while
-//! a counselor handoff is open, which ticket it is. No message text is kept here. The session
+//! a counselor handoff is open, which ticket it is, and after one closes, that one feedback
+//! answer may come. No message text is kept here. The session
 //! is keyed by a pseudonym in the store; it holds no address.
 
 use std::collections::BTreeMap;
@@ -33,6 +34,10 @@ pub struct Session {
     /// Messages received in this session; language detection trusts early messages more.
     #[serde(default)]
     pub turns: u32,
+    /// A counselor just closed the person's handoff and asked "Did this help? 1-3": the next
+    /// message, if it is 1, 2 or 3, is that answer (counted, nothing else kept).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub feedback_due: bool,
     /// What haven said last, to say again when asked ("what?", "otra vez"): text keys, and
     /// the text of replies rendered from the directory. Never what the person wrote.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

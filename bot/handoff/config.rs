@@ -1,19 +1,30 @@
 //! The `[counselors]` section of the configuration: when counselors are on shift, how often a
-//! waiting person hears from haven, when the fallback goes out, and how a ticket may end.
+//! waiting person hears from haven, when the fallback goes out, how a ticket may end, and what
+//! is kept about it afterwards.
 //!
 //! ```toml
 //! [counselors]
-//! time_zone = "America/New_York"
+//! time_zone = "America/New_York"                # also the day the reports count in
 //! hours = "Mo-Fr 09:00-21:00; Sa 10:00-16:00"   # OpenStreetMap opening_hours; omitted = 24/7
+//! shift_max = "12h"                             # "on shift" ends by itself after this
 //! wait_message_every = "5m"                     # "still waiting" notes while queued
 //! queue_timeout = "10m"                         # then the fallback (hotlines), ticket stays open
 //! outcomes = ["resolved", "referred", "no-response", "other"]
+//! feedback = true                               # "Did this help? 1-3" after a counselor closes
+//! audit_days = 90                               # how long the audit log keeps entries
 //! ```
+//!
+//! Availability: when any counselor is on shift, a counselor is available; when none is, the
+//! `hours` decide, as a fallback for programs that do not use presence (`hours = "off"` makes
+//! presence the only signal).
 
 use chrono_tz::Tz;
 use serde::Deserialize;
 
 use crate::referrals::Hours;
+
+/// Outcomes haven records itself when no counselor closed the ticket.
+pub const RESERVED_OUTCOMES: &[&str] = &["left", "opted-out", "expired", "blocked"];
 
 #[derive(Clone, Debug)]
 pub struct HandoffConfig {
@@ -23,6 +34,11 @@ pub struct HandoffConfig {
     pub wait_message_every_secs: i64,
     pub queue_timeout_secs: i64,
     pub outcomes: Vec<String>,
+    /// The longest a counselor stays on shift without saying so again.
+    pub shift_max_secs: i64,
+    /// Whether the person is asked "Did this help?" after a counselor closes.
+    pub feedback: bool,
+    pub audit_days: i64,
 }
 
 #[derive(Deserialize, Default)]
@@ -33,6 +49,9 @@ struct Raw {
     wait_message_every: Option<String>,
     queue_timeout: Option<String>,
     outcomes: Option<Vec<String>>,
+    shift_max: Option<String>,
+    feedback: Option<bool>,
+    audit_days: Option<i64>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -59,6 +78,9 @@ impl Default for HandoffConfig {
             outcomes: ["resolved", "referred", "no-response", "other"]
                 .map(String::from)
                 .to_vec(),
+            shift_max_secs: 12 * 3600,
+            feedback: true,
+            audit_days: 90,
         }
     }
 }
@@ -94,14 +116,40 @@ impl HandoffConfig {
             c.wait_message_every_secs,
         )?;
         c.queue_timeout_secs = dur("queue_timeout", raw.queue_timeout, c.queue_timeout_secs)?;
+        c.shift_max_secs = dur("shift_max", raw.shift_max, c.shift_max_secs)?;
         if let Some(o) = raw.outcomes {
-            if o.is_empty()
-                || o.iter()
-                    .any(|x| x.is_empty() || x.contains(char::is_whitespace))
-            {
-                return Err(err("outcomes", "a non-empty list of single words"));
+            // Outcomes are labels in the reports' counters: plain words, nothing a person wrote.
+            let word = |x: &String| {
+                (1..=40).contains(&x.len())
+                    && x.chars().all(|c| {
+                        c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_'
+                    })
+            };
+            if o.is_empty() || !o.iter().all(word) {
+                return Err(err(
+                    "outcomes",
+                    "a non-empty list of single lowercase words (a-z, 0-9, '-', '_')",
+                ));
+            }
+            if o.iter().any(|x| RESERVED_OUTCOMES.contains(&x.as_str())) {
+                return Err(err(
+                    "outcomes",
+                    format!(
+                        "{} are haven's own outcomes; choose other words",
+                        RESERVED_OUTCOMES.join(", ")
+                    ),
+                ));
             }
             c.outcomes = o;
+        }
+        if let Some(f) = raw.feedback {
+            c.feedback = f;
+        }
+        if let Some(d) = raw.audit_days {
+            if !(1..=3650).contains(&d) {
+                return Err(err("audit_days", "a number of days from 1 to 3650"));
+            }
+            c.audit_days = d;
         }
         Ok(c)
     }
@@ -144,5 +192,16 @@ mod tests {
                 .on_shift(0),
             "no hours: always on"
         );
+        let off: toml::Table = toml::from_str("hours = \"off\"").unwrap();
+        assert!(
+            !HandoffConfig::from_table(&off)
+                .unwrap()
+                .on_shift(1_767_614_400),
+            "\"off\": presence is the only signal"
+        );
+        let bad: toml::Table = toml::from_str("outcomes = [\"Resolved!\"]").unwrap();
+        assert_eq!(HandoffConfig::from_table(&bad).unwrap_err().key, "outcomes");
+        let bad: toml::Table = toml::from_str("outcomes = [\"left\"]").unwrap();
+        assert_eq!(HandoffConfig::from_table(&bad).unwrap_err().key, "outcomes");
     }
 }

@@ -15,10 +15,20 @@
 //!   the fallback (hotlines; the overdose steps if it began with an overdose) and stay queued.
 //! - Outside counselor hours a person gets the fallback at once and may leave a message for
 //!   the next shift (an after-hours ticket).
-//! - Closing returns the person to the bot and deletes the ticket, its sealed transcript and
-//!   the sealed address. A closed ticket never catches the person's next message.
+//! - Closing returns the person to the bot and deletes the ticket, its sealed transcript (private
+//!   notes included) and the sealed address. A closed ticket never catches the person's next
+//!   message. After a counselor closes, the person may be asked one optional question ("Did this
+//!   help? 1-3"), whose answer is only counted.
+//!
+//! Issue 15 adds presence ([`presence`]: who is on shift decides availability, the configured
+//! hours are the fallback), private notes, transfer between counselors, a supervisor's
+//! reassignment, the [`audit`] log (ticket numbers and counselor names only) and the daily
+//! counters of the reports (`crate::reports`), bumped here as tickets open, are answered, time
+//! out and close.
 
+pub mod audit;
 pub mod config;
+pub mod presence;
 pub mod store;
 pub mod ticket;
 
@@ -30,9 +40,12 @@ use tokio::sync::broadcast;
 use crate::Lang;
 use crate::engine::{Availability, Channel, HandoffState};
 use crate::metrics::Metrics;
+use crate::reports::{Fate, Tally};
 use crate::runtime::Haven;
 use crate::store::{GroupFlush, Pseudonym, Sealer};
+use audit::{Action, Audit};
 pub use config::HandoffConfig;
+use presence::{OnShift, Presence};
 use store::{TicketStore, TicketStoreError, Updated};
 pub use ticket::{Line, Priority, Speaker, Ticket, TicketState, TicketView};
 
@@ -46,6 +59,8 @@ pub const TEXTS: &[&str] = &[
     "handoff-counselor-says",
     "handoff-released",
     "handoff-closed",
+    "handoff-transferred",
+    "handoff-feedback",
 ];
 
 /// The arguments the handoff module (and the message path, for `handoff-position`) passes to
@@ -75,16 +90,39 @@ pub struct Outgoing {
 #[derive(Debug, Clone)]
 pub enum DeskEvent {
     Opened(TicketView),
+    /// A line was added to the transcript (a note when `from` is [`Speaker::Note`]).
     Said {
         ticket: u64,
         from: Speaker,
         text: String,
     },
+    /// Claimed, released, transferred or reassigned.
     Changed(TicketView),
+    /// The person reported an overdose during the handoff: the ticket is urgent now.
+    Escalated(TicketView),
     Closed {
         ticket: u64,
         outcome: String,
     },
+    /// A counselor went on shift or away.
+    Presence {
+        name: String,
+        on: bool,
+    },
+}
+
+/// A ticket to open: who, where to write back, and what led to it.
+pub struct Opening<'a> {
+    pub who: Pseudonym,
+    pub channel: Channel,
+    pub address: &'a str,
+    pub lang: Lang,
+    pub priority: Priority,
+    pub reason: &'a str,
+    /// What the person wrote that led here, oldest first, with when: the first lines of the
+    /// transcript (sealed with it, deleted with it).
+    pub lines: Vec<(String, i64)>,
+    pub after_hours: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -105,6 +143,10 @@ pub enum HandoffError {
     },
     #[error("unknown outcome `{given}`; use one of: {allowed}")]
     Outcome { given: String, allowed: String },
+    #[error("#{0} is already with {1}")]
+    SameCounselor(u64, String),
+    #[error("presence: {0}")]
+    Presence(#[from] sled::Error),
 }
 
 /// The result of a claim.
@@ -123,6 +165,9 @@ pub struct Handoff {
     config: HandoffConfig,
     haven: Arc<Haven>,
     metrics: Arc<Metrics>,
+    tally: Arc<Tally>,
+    presence: Presence,
+    audit: Audit,
     events: broadcast::Sender<DeskEvent>,
     /// Whether any counselor surface exists (a Telegram counselor chat, console accounts).
     present: AtomicBool,
@@ -136,6 +181,7 @@ impl Handoff {
         config: HandoffConfig,
         haven: Arc<Haven>,
         metrics: Arc<Metrics>,
+        tally: Arc<Tally>,
     ) -> Result<Handoff, HandoffError> {
         for (name, kind, help) in [
             (
@@ -168,13 +214,54 @@ impl Handoff {
         }
         Ok(Handoff {
             store: TicketStore::open(db, durable)?,
+            presence: Presence::open(db, config.shift_max_secs)?,
+            audit: Audit::open(db, config.audit_days * 86_400)?,
             sealer,
             config,
             haven,
             metrics,
+            tally,
             events: broadcast::channel(1024).0,
             present: AtomicBool::new(false),
         })
+    }
+
+    /// The audit log (the console's supervisor page reads it; the sweeper prunes it).
+    pub fn audit(&self) -> &Audit {
+        &self.audit
+    }
+
+    /// Counselors on shift now.
+    pub fn on_shift(&self, now: i64) -> Result<Vec<OnShift>, HandoffError> {
+        Ok(self.presence.on_shift(now)?)
+    }
+
+    pub fn is_on_shift(&self, name: &str, now: i64) -> Result<bool, HandoffError> {
+        Ok(self.presence.is_on(name, now)?)
+    }
+
+    /// A counselor goes on shift (`true`) or away; logged and told to the surfaces.
+    pub fn set_shift(&self, name: &str, on: bool, now: i64) -> Result<(), HandoffError> {
+        if self.presence.set(name, on, now)? {
+            self.audit.record(
+                now,
+                name,
+                if on { Action::OnShift } else { Action::Away },
+                None,
+                None,
+            );
+            tracing::info!(on, "counselor presence changed");
+            self.emit(DeskEvent::Presence {
+                name: name.to_owned(),
+                on,
+            });
+        }
+        Ok(())
+    }
+
+    /// Forgets a removed counselor's presence.
+    pub fn forget_counselor(&self, name: &str) -> Result<(), HandoffError> {
+        Ok(self.presence.forget(name)?)
     }
 
     pub fn config(&self) -> &HandoffConfig {
@@ -186,10 +273,20 @@ impl Handoff {
         self.present.store(present, Ordering::Relaxed);
     }
 
+    /// Whether a counselor can take a handoff now: someone on shift says yes; with no one on
+    /// shift the configured hours decide.
     pub fn availability(&self, now: i64) -> Availability {
         if !self.present.load(Ordering::Relaxed) {
-            Availability::NoService
-        } else if self.config.on_shift(now) {
+            return Availability::NoService;
+        }
+        let someone_on = match self.presence.on_shift(now) {
+            Ok(v) => !v.is_empty(),
+            Err(e) => {
+                tracing::error!(error = %e, "presence unreadable; the hours decide");
+                false
+            }
+        };
+        if someone_on || self.config.on_shift(now) {
             Availability::Available
         } else {
             Availability::OutOfHours
@@ -257,47 +354,34 @@ impl Handoff {
             .map_or(queued.len(), |p| p + 1))
     }
 
-    /// Opens a ticket for `who` (or returns the one already open). The first message of the
-    /// handoff goes into its transcript.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn open(
-        &self,
-        who: Pseudonym,
-        channel: Channel,
-        address: &str,
-        lang: Lang,
-        priority: Priority,
-        reason: &str,
-        first: Option<&str>,
-        after_hours: bool,
-        now: i64,
-    ) -> Result<TicketView, HandoffError> {
+    /// Opens a ticket (or returns the one already open for the person). The lines that led to
+    /// it start its transcript.
+    pub async fn open(&self, o: Opening<'_>, now: i64) -> Result<TicketView, HandoffError> {
+        let who = o.who;
         if let Some(t) = self.store.open_ticket_of(&who)? {
             return Ok(t.view());
         }
-        let lines: Vec<Line> = first
-            .filter(|t| !t.trim().is_empty())
-            .map(|t| Line {
-                from: Speaker::Person,
-                text: t.to_owned(),
-                at: now,
-            })
-            .into_iter()
+        let lines: Vec<Line> = o
+            .lines
+            .iter()
+            .filter(|(t, _)| !t.trim().is_empty())
+            .map(|(t, at)| Line::new(Speaker::Person, t, *at))
             .collect();
         let t = Ticket {
             id: self.store.next_id()?,
             who: who.0,
-            channel,
-            address: self.sealer.seal_str(&who, address)?,
-            lang,
-            priority,
-            reason: reason.to_owned(),
+            channel: o.channel,
+            address: self.sealer.seal_str(&who, o.address)?,
+            lang: o.lang,
+            priority: o.priority,
+            reason: o.reason.to_owned(),
             state: TicketState::Queued,
             created_at: now,
             last_notice_at: now,
-            timed_out: after_hours,
-            after_hours,
-            emergency: priority == Priority::Urgent,
+            timed_out: o.after_hours,
+            after_hours: o.after_hours,
+            emergency: o.priority == Priority::Urgent,
+            answered: false,
             transcript: self.seal_lines(&who, &lines)?,
         };
         self.store.create(&t).await?;
@@ -309,11 +393,15 @@ impl Handoff {
         })?;
         self.metrics.inc(
             "haven_handoff_opened_total",
-            &[("priority", priority.as_str())],
+            &[("priority", o.priority.as_str())],
         );
+        self.tally.handoff_opened(o.priority, now);
+        if o.after_hours {
+            self.tally.handoff(Fate::OutOfHours, now);
+        }
         tracing::info!(
             ticket = t.id,
-            priority = priority.as_str(),
+            priority = o.priority.as_str(),
             "handoff opened"
         );
         let view = t.view();
@@ -363,11 +451,7 @@ impl Handoff {
         let Some(t) = self.store.open_ticket_of(who)? else {
             return Ok(None);
         };
-        let line = Line {
-            from: Speaker::Person,
-            text: text.to_owned(),
-            at: now,
-        };
+        let line = Line::new(Speaker::Person, text, now);
         let Some(t) = self.append(t.id, line)? else {
             return Ok(None);
         };
@@ -395,7 +479,7 @@ impl Handoff {
             (true, ())
         })?;
         if let Updated::Done(t, ()) = r {
-            self.emit(DeskEvent::Changed(t.view()));
+            self.emit(DeskEvent::Escalated(t.view()));
         }
         self.person_said(who, text, now)
     }
@@ -417,6 +501,9 @@ impl Handoff {
         self.store.delete(t)?;
         self.metrics
             .inc("haven_handoff_closed_total", &[("outcome", outcome)]);
+        // Only the day matters to the counter; the callers that close for the person do not
+        // carry a time, so it is read here.
+        self.tally.outcome(outcome, crate::runtime::now());
         tracing::info!(ticket = t.id, outcome, "handoff closed");
         self.emit(DeskEvent::Closed {
             ticket: t.id,
@@ -433,26 +520,34 @@ impl Handoff {
                     counselor: counselor.to_owned(),
                     since: now,
                 };
-                (true, None)
+                let first = !t.answered;
+                t.answered = true;
+                (true, (None, first))
             }
-            TicketState::Assigned { counselor: by, .. } => (false, Some(by.clone())),
+            TicketState::Assigned { counselor: by, .. } => (false, (Some(by.clone()), false)),
         })?;
         match r {
             Updated::Missing => Err(HandoffError::NoTicket(id)),
-            Updated::Declined(_, by) => Ok(Claim::Taken {
+            Updated::Declined(_, (by, _)) => Ok(Claim::Taken {
                 by: by.unwrap_or_default(),
             }),
-            Updated::Done(t, _) => {
+            Updated::Done(t, (_, first)) => {
                 let who = Pseudonym(t.who);
                 self.haven.update_session(&who, now, |s| {
                     if let Some(h) = &mut s.handoff {
                         h.assigned = true;
                     }
                 })?;
-                let waited = (now - t.created_at).max(0) as u64;
+                let waited = (now - t.created_at).max(0);
                 self.metrics
-                    .add("haven_handoff_wait_seconds_sum", &[], waited);
+                    .add("haven_handoff_wait_seconds_sum", &[], waited as u64);
                 self.metrics.inc("haven_handoff_wait_seconds_count", &[]);
+                if first {
+                    self.tally.handoff(Fate::Answered, now);
+                    self.tally.waited(waited, now);
+                }
+                self.audit
+                    .record(now, counselor, Action::Claimed, Some(t.id), None);
                 tracing::info!(ticket = t.id, "handoff claimed");
                 self.emit(DeskEvent::Changed(t.view()));
                 let out = self.outgoing(&t, vec![self.text(t.lang, "handoff-assigned", &[])])?;
@@ -487,14 +582,7 @@ impl Handoff {
         now: i64,
     ) -> Result<Outgoing, HandoffError> {
         let t = self.assigned_to(id, counselor, "only its counselor can reply")?;
-        self.append(
-            id,
-            Line {
-                from: Speaker::Counselor,
-                text: text.to_owned(),
-                at: now,
-            },
-        )?;
+        self.append(id, Line::new(Speaker::Counselor, text, now))?;
         self.emit(DeskEvent::Said {
             ticket: id,
             from: Speaker::Counselor,
@@ -528,9 +616,134 @@ impl Handoff {
                 h.assigned = false;
             }
         })?;
+        self.audit
+            .record(now, counselor, Action::Released, Some(id), None);
         self.emit(DeskEvent::Changed(t.view()));
         let out = self.outgoing(&t, vec![self.text(t.lang, "handoff-released", &[])])?;
         Ok((t.view(), out))
+    }
+
+    /// The counselor who has a ticket hands it to another counselor. The person is told that
+    /// another counselor is with them (never a name).
+    pub fn transfer(
+        &self,
+        id: u64,
+        from: &str,
+        to: &str,
+        now: i64,
+    ) -> Result<(TicketView, Outgoing), HandoffError> {
+        self.assigned_to(id, from, "only its counselor can transfer it")?;
+        if from == to {
+            return Err(HandoffError::SameCounselor(id, to.to_owned()));
+        }
+        let t = self.assign(id, to, now)?;
+        self.audit
+            .record(now, from, Action::Transferred, Some(id), Some(to));
+        self.emit(DeskEvent::Changed(t.view()));
+        let out = self.outgoing(&t, vec![self.text(t.lang, "handoff-transferred", &[])])?;
+        Ok((t.view(), out))
+    }
+
+    /// A supervisor moves a ticket to `to`, or back to the queue (`None`), whoever has it.
+    /// Returns what the person is told, if anything changes for them.
+    pub fn reassign(
+        &self,
+        id: u64,
+        supervisor: &str,
+        to: Option<&str>,
+        now: i64,
+    ) -> Result<(TicketView, Option<Outgoing>), HandoffError> {
+        let before = self.store.get(id)?.ok_or(HandoffError::NoTicket(id))?;
+        let had = before.view().counselor;
+        if had.as_deref() == to {
+            return Err(HandoffError::SameCounselor(
+                id,
+                to.unwrap_or("the queue").to_owned(),
+            ));
+        }
+        let t = match to {
+            Some(name) => self.assign(id, name, now)?,
+            None => {
+                let r = self.store.update(id, |t| {
+                    t.state = TicketState::Queued;
+                    t.last_notice_at = now;
+                    (true, ())
+                })?;
+                let Updated::Done(t, ()) = r else {
+                    return Err(HandoffError::NoTicket(id));
+                };
+                self.haven.update_session(&Pseudonym(t.who), now, |s| {
+                    if let Some(h) = &mut s.handoff {
+                        h.assigned = false;
+                    }
+                })?;
+                t
+            }
+        };
+        self.audit
+            .record(now, supervisor, Action::Reassigned, Some(id), to);
+        self.emit(DeskEvent::Changed(t.view()));
+        let text = match (had.is_some(), to.is_some()) {
+            (true, true) => Some("handoff-transferred"),
+            (false, true) => Some("handoff-assigned"),
+            (true, false) => Some("handoff-released"),
+            (false, false) => None,
+        };
+        let out = match text {
+            Some(key) => Some(self.outgoing(&t, vec![self.text(t.lang, key, &[])])?),
+            None => None,
+        };
+        Ok((t.view(), out))
+    }
+
+    /// Gives a ticket to `to`, whatever its state (transfer and reassignment).
+    fn assign(&self, id: u64, to: &str, now: i64) -> Result<Ticket, HandoffError> {
+        let r = self.store.update(id, |t| {
+            t.state = TicketState::Assigned {
+                counselor: to.to_owned(),
+                since: now,
+            };
+            let first = !t.answered;
+            t.answered = true;
+            (true, first)
+        })?;
+        let Updated::Done(t, first) = r else {
+            return Err(HandoffError::NoTicket(id));
+        };
+        if first {
+            self.tally.handoff(Fate::Answered, now);
+            self.tally.waited((now - t.created_at).max(0), now);
+        }
+        self.haven.update_session(&Pseudonym(t.who), now, |s| {
+            if let Some(h) = &mut s.handoff {
+                h.assigned = true;
+            }
+        })?;
+        Ok(t)
+    }
+
+    /// A private note on a ticket: kept in its sealed transcript for counselors, never sent to
+    /// the person, deleted with the ticket.
+    pub fn note(
+        &self,
+        id: u64,
+        by: &str,
+        text: &str,
+        now: i64,
+    ) -> Result<TicketView, HandoffError> {
+        let line = Line {
+            by: Some(by.to_owned()),
+            ..Line::new(Speaker::Note, text, now)
+        };
+        let t = self.append(id, line)?.ok_or(HandoffError::NoTicket(id))?;
+        self.audit
+            .record(now, by, Action::NoteAdded, Some(id), None);
+        self.emit(DeskEvent::Said {
+            ticket: id,
+            from: Speaker::Note,
+            text: text.to_owned(),
+        });
+        Ok(t.view())
     }
 
     /// Closes a ticket with an outcome from the configured list; the person is back with the bot.
@@ -557,10 +770,20 @@ impl Handoff {
                 what: "only its counselor can close it".into(),
             });
         }
-        let out = self.outgoing(&t, vec![self.text(t.lang, "handoff-closed", &[])])?;
+        let mut texts = vec![self.text(t.lang, "handoff-closed", &[])];
+        let ask = self.config.feedback;
+        if ask {
+            texts.push(self.text(t.lang, "handoff-feedback", &[]));
+        }
+        let out = self.outgoing(&t, texts)?;
         let who = Pseudonym(t.who);
-        self.haven.update_session(&who, now, |s| s.handoff = None)?;
+        self.haven.update_session(&who, now, |s| {
+            s.handoff = None;
+            s.feedback_due = ask;
+        })?;
         self.finish(&t, outcome)?;
+        self.audit
+            .record(now, counselor, Action::Closed, Some(id), Some(outcome));
         Ok((t.view(), out))
     }
 
@@ -571,12 +794,15 @@ impl Handoff {
         let tickets = self.store.all()?;
         for t in &tickets {
             let who = Pseudonym(t.who);
-            // The person's session is gone (expired or deleted): so is the handoff.
+            // The person's session is gone (expired or deleted), or has left this handoff: so
+            // is the ticket. A session whose handoff has no number yet (0) is one whose ticket
+            // is being opened right now — created and flushed, the session not yet told its
+            // number — and keeps it; closing it here lost new tickets under load.
             let session = self.haven.store.load(&who, now)?;
             if session
                 .as_ref()
                 .and_then(|l| l.session.handoff)
-                .is_none_or(|h| h.ticket != t.id)
+                .is_none_or(|h| h.ticket != t.id && h.ticket != 0)
             {
                 self.finish(t, "expired")?;
                 continue;
@@ -595,6 +821,9 @@ impl Handoff {
                     t.last_notice_at = now;
                     (true, ())
                 })?;
+                if !t.answered {
+                    self.tally.handoff(Fate::TimedOut, now);
+                }
                 out.push(self.outgoing(t, texts)?);
             } else if !t.after_hours
                 && now - t.last_notice_at >= self.config.wait_message_every_secs

@@ -1,6 +1,8 @@
-//! Tickets in sled: `tickets` (id → ticket), `ticket_of` (pseudonym → id of the open ticket)
-//! and `desk_messages` (a counselor-chat message id → the ticket it belongs to, so a counselor's
-//! reply in Telegram finds its ticket). A new ticket is flushed to disk before anyone is told
+//! Tickets in sled: `tickets` (id → ticket), `ticket_of` (pseudonym → id of the open ticket),
+//! `desk_messages` (a counselor-chat message id → the ticket it belongs to, so a counselor's
+//! reply in Telegram finds its ticket) and `ticket_counter` (the last ticket number given).
+//! Numbers count up from 1 and survive restarts, so counselors read #12, not sled's id batches
+//! (which jump by a million at each restart). A new ticket is flushed to disk before anyone is told
 //! it exists, so a crash or restart never loses one. State changes use compare-and-swap, so two
 //! counselors claiming at once cannot both win.
 
@@ -9,12 +11,15 @@ use crate::store::{GroupFlush, Pseudonym};
 
 #[derive(Clone)]
 pub struct TicketStore {
-    db: sled::Db,
     durable: GroupFlush,
     tickets: sled::Tree,
     ticket_of: sled::Tree,
     desk_messages: sled::Tree,
+    counter: sled::Tree,
 }
+
+/// The key of the last ticket number given, in `ticket_counter`.
+const LAST_NUMBER: &[u8] = b"last";
 
 #[derive(Debug, thiserror::Error)]
 pub enum TicketStoreError {
@@ -37,17 +42,31 @@ pub enum Updated<T> {
 impl TicketStore {
     pub fn open(db: &sled::Db, durable: GroupFlush) -> Result<TicketStore, TicketStoreError> {
         Ok(TicketStore {
-            db: db.clone(),
             durable,
             tickets: db.open_tree("tickets")?,
             ticket_of: db.open_tree("ticket_of")?,
             desk_messages: db.open_tree("desk_messages")?,
+            counter: db.open_tree("ticket_counter")?,
         })
     }
 
+    /// The next ticket number: one more than the last given (or than the highest open ticket,
+    /// for a database from before the counter existed). Made durable with the ticket itself:
+    /// `create` flushes.
     pub fn next_id(&self) -> Result<u64, TicketStoreError> {
-        // sled ids start at 0; tickets are numbered from 1 for people to read.
-        Ok(self.db.generate_id()? + 1)
+        let highest_open = match self.tickets.last()? {
+            Some((k, _)) => k.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0),
+            None => 0,
+        };
+        let new = self.counter.update_and_fetch(LAST_NUMBER, |old| {
+            let last = old
+                .and_then(|b| b.try_into().ok())
+                .map_or(0, u64::from_be_bytes);
+            Some((last.max(highest_open) + 1).to_be_bytes().to_vec())
+        })?;
+        Ok(new
+            .and_then(|b| b.as_ref().try_into().ok().map(u64::from_be_bytes))
+            .unwrap_or(1))
     }
 
     /// Stores a new ticket and makes it durable before returning.

@@ -39,7 +39,10 @@ pub struct Ticket {
     pub after_hours: bool,
     /// Opened from (or raised by) an overdose.
     pub emergency: bool,
-    /// The sealed transcript (JSON list of `Line`).
+    /// Whether a counselor ever claimed it (counted once for the reports).
+    #[serde(default)]
+    pub answered: bool,
+    /// The sealed transcript (JSON list of `Line`), private notes included.
     pub transcript: Vec<u8>,
 }
 
@@ -50,6 +53,8 @@ pub enum Speaker {
     Person,
     Counselor,
     Bot,
+    /// A counselor's private note: kept in the sealed transcript, never sent to the person.
+    Note,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,6 +62,20 @@ pub struct Line {
     pub from: Speaker,
     pub text: String,
     pub at: i64,
+    /// Who wrote a note (counselor lines are not signed: the person never learns names).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+}
+
+impl Line {
+    pub fn new(from: Speaker, text: &str, at: i64) -> Line {
+        Line {
+            from,
+            text: text.to_owned(),
+            at,
+            by: None,
+        }
+    }
 }
 
 /// What counselors see of a ticket: no pseudonym, no address.
@@ -69,6 +88,8 @@ pub struct TicketView {
     pub channel: Channel,
     pub counselor: Option<String>,
     pub created_at: i64,
+    /// When the counselor who has it claimed it (or was given it).
+    pub claimed_at: Option<i64>,
     pub after_hours: bool,
     pub emergency: bool,
 }
@@ -85,6 +106,10 @@ impl Ticket {
                 TicketState::Assigned { counselor, .. } => Some(counselor.clone()),
                 TicketState::Queued => None,
             },
+            claimed_at: match &self.state {
+                TicketState::Assigned { since, .. } => Some(*since),
+                TicketState::Queued => None,
+            },
             created_at: self.created_at,
             after_hours: self.after_hours,
             emergency: self.emergency,
@@ -97,8 +122,43 @@ impl Ticket {
 }
 
 impl TicketView {
+    /// How long the person waited: until now while queued, until the claim once claimed (the
+    /// wait stops counting when someone answers).
+    pub fn waited(&self, now: i64) -> i64 {
+        (self.claimed_at.unwrap_or(now) - self.created_at).max(0)
+    }
+
     /// Queue order: urgent, then crisis, then asked; then who has waited longest.
     pub fn queue_key(&self) -> (std::cmp::Reverse<Priority>, i64, u64) {
         (std::cmp::Reverse(self.priority), self.created_at, self.id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view(claimed_at: Option<i64>) -> TicketView {
+        TicketView {
+            id: 1,
+            lang: Lang::En,
+            priority: Priority::Asked,
+            reason: String::new(),
+            channel: Channel::Web,
+            counselor: claimed_at.map(|_| "maria".to_owned()),
+            created_at: 100,
+            claimed_at,
+            after_hours: false,
+            emergency: false,
+        }
+    }
+
+    /// Issue 18: "waiting 11 s" stops counting once someone claimed the ticket.
+    #[test]
+    fn the_wait_stops_at_the_claim() {
+        assert_eq!(view(None).waited(111), 11);
+        assert_eq!(view(None).waited(500), 400);
+        assert_eq!(view(Some(111)).waited(111), 11);
+        assert_eq!(view(Some(111)).waited(9_999), 11);
     }
 }

@@ -57,6 +57,8 @@ pub struct TextSite {
     pub comment: String,
     /// The variables the message uses, so checks can render it with sample values.
     pub variables: Vec<String>,
+    /// The names of the message's attributes (`.label` of a quick reply).
+    pub attributes: Vec<String>,
     /// Other texts the message includes (`{ safety-line }`): they are used wherever it is.
     pub references: Vec<String>,
 }
@@ -142,6 +144,30 @@ impl Texts {
     /// Every (language, id) with its definition site.
     pub fn all(&self) -> impl Iterator<Item = (Lang, &str, &TextSite)> {
         self.sites.iter().map(|((l, k), s)| (*l, k.as_str(), s))
+    }
+
+    /// The ids of `lang`, in the order they are written (file by file).
+    pub fn ids_in_file_order(&self, lang: Lang) -> Vec<&str> {
+        let mut v: Vec<(&TextSite, &str)> = self
+            .sites
+            .iter()
+            .filter(|((l, _), _)| *l == lang)
+            .map(|((_, k), s)| (s, k.as_str()))
+            .collect();
+        v.sort_by(|a, b| (&a.0.file, a.0.line).cmp(&(&b.0.file, b.0.line)));
+        v.into_iter().map(|(_, k)| k).collect()
+    }
+
+    /// Renders attribute `attr` of `key` in exactly `lang`, or `None` when it is missing.
+    pub fn try_render_attribute(&self, lang: Lang, key: &str, attr: &str) -> Option<String> {
+        let bundle = self.bundles.get(&lang)?;
+        let pattern = bundle.get_message(key)?.get_attribute(attr)?.value();
+        let mut errors = Vec::new();
+        Some(
+            bundle
+                .format_pattern(pattern, None, &mut errors)
+                .into_owned(),
+        )
     }
 
     /// Renders `key` in `lang`. A text missing in `lang` falls back to English; a text missing
@@ -292,6 +318,7 @@ fn collect_sites(
                 if let Some(p) = &m.value {
                     pattern_variables(p, &mut refs);
                 }
+                let attributes = m.attributes.iter().map(|a| a.id.name.to_owned()).collect();
                 let Refs {
                     variables,
                     references,
@@ -302,6 +329,7 @@ fn collect_sites(
                     col,
                     comment,
                     variables,
+                    attributes,
                     references,
                 });
             }

@@ -7,6 +7,7 @@
 
 use crate::Lang;
 use crate::engine::{Availability, Channel, Content, Ctx, Effect, Reply, clean_for_relay};
+use crate::handoff::Opening;
 use crate::runtime::now;
 use crate::store::Pseudonym;
 
@@ -111,21 +112,40 @@ async fn deliver_once(
     let mut outcome = handled.outcome;
     hub.metrics
         .inc("haven_intents_total", &[("intent", &outcome.intent)]);
+    if !retried {
+        count(hub, channel, &outcome, handled.fresh, now);
+    }
+    // Kept in memory for a handoff that may follow (see `lead`); not what goes to a counselor.
+    if outcome.session.handoff.is_none() {
+        hub.leads.record(who, &raw, &outcome.intent, now);
+    }
     for effect in &outcome.effects {
         match effect {
             Effect::Handoff { priority, reason } => {
                 let after_hours = availability == Availability::OutOfHours;
+                // The messages that led here start the ticket, and raise its priority when they
+                // spoke of an overdose or a crisis.
+                let mut lead = hub.leads.take(&who, now);
+                lead.push(super::lead::Lead {
+                    text: raw.clone(),
+                    intent: outcome.intent.clone(),
+                    at: now,
+                });
+                let priority = super::lead::priority_of(lead.iter().map(|l| &l.intent))
+                    .map_or(*priority, |p| p.max(*priority));
                 let ticket = hub
                     .handoff
                     .open(
-                        who,
-                        channel,
-                        address,
-                        outcome.session.lang,
-                        *priority,
-                        reason,
-                        Some(&raw),
-                        after_hours,
+                        Opening {
+                            who,
+                            channel,
+                            address,
+                            lang: outcome.session.lang,
+                            priority,
+                            reason,
+                            lines: lead.into_iter().map(|l| (l.text, l.at)).collect(),
+                            after_hours,
+                        },
                         now,
                     )
                     .await
@@ -174,6 +194,7 @@ async fn deliver_once(
                     .map_err(AppError::internal)?;
             }
             Effect::OptOut => {
+                hub.leads.forget(&who);
                 hub.handoff
                     .close_for_person(&who, "opted-out")
                     .map_err(AppError::internal)?;
@@ -183,11 +204,13 @@ async fn deliver_once(
                 }
             }
             Effect::Forget => {
+                hub.leads.forget(&who);
                 hub.handoff
                     .close_for_person(&who, "left")
                     .map_err(AppError::internal)?;
             }
-            Effect::OptIn => {}
+            // Counted in `count`.
+            Effect::OptIn | Effect::Feedback { .. } | Effect::Referred { .. } => {}
         }
     }
     Ok(Delivered {
@@ -198,6 +221,22 @@ async fn deliver_once(
         replies: outcome.replies,
         intent: outcome.intent,
     })
+}
+
+/// The reports' daily counters for one message: a conversation begun, its intent, a referral
+/// given, a feedback answer. Labels only (see `reports::tally`).
+fn count(hub: &Hub, channel: Channel, outcome: &crate::engine::Outcome, fresh: bool, now: i64) {
+    if fresh {
+        hub.tally.conversation(channel, outcome.session.lang, now);
+    }
+    hub.tally.intent(&outcome.intent, now);
+    for effect in &outcome.effects {
+        match effect {
+            Effect::Referred { kind, found } => hub.tally.referral(kind, *found, now),
+            Effect::Feedback { score } => hub.tally.feedback(*score, now),
+            _ => {}
+        }
+    }
 }
 
 #[cfg(test)]

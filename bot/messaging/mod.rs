@@ -11,6 +11,7 @@
 pub mod dedup;
 pub mod error;
 pub mod inbound;
+pub mod lead;
 pub mod outbound;
 pub mod ratelimit;
 
@@ -23,11 +24,13 @@ use crate::engine::Channel;
 use crate::handoff::Handoff;
 use crate::metrics::Metrics;
 use crate::referrals::Referrals;
+use crate::reports::Tally;
 use crate::runtime::Haven;
 use crate::store::Pseudonym;
 pub use dedup::Dedup;
 pub use error::AppError;
 pub use inbound::{Delivered, LEAVE_WORD, deliver};
+pub use lead::Leads;
 pub use ratelimit::RateLimiter;
 
 /// Largest request body any route accepts. Twilio's webhooks are a few kB; Telegram updates
@@ -45,6 +48,10 @@ pub struct Hub {
     pub dedup: Dedup,
     /// How to reach a person on each configured channel outside their own request.
     pub outlets: Outlets,
+    /// The reports' daily counters (also held by the handoff module).
+    pub tally: Arc<Tally>,
+    /// People's last few messages, in memory, for the ticket a handoff may open.
+    pub leads: Leads,
 }
 
 /// A channel's way to reach a person outside their own request (a counselor's reply, a "still

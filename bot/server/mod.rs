@@ -31,9 +31,10 @@ use crate::counselors::console::accounts::Accounts;
 use crate::counselors::telegram_group::TelegramGroup;
 use crate::engine::{Channel, Engine};
 use crate::handoff::{Handoff, HandoffConfig};
-use crate::messaging::{BODY_LIMIT, Dedup, Hub, Outlets, RateLimiter, outbound};
+use crate::messaging::{BODY_LIMIT, Dedup, Hub, Leads, Outlets, RateLimiter, outbound};
 use crate::metrics::Metrics;
 use crate::referrals::{DirectoryHandle, Referrals};
+use crate::reports::Tally;
 use crate::runtime::{Haven, now};
 use crate::store::{GroupFlush, Keys, Sealer, SledStore};
 /// Longest a request may take before the client gets 408.
@@ -123,6 +124,8 @@ impl State {
                 message: e.to_string(),
             })?;
         let durable = GroupFlush::new(&db);
+        // Reports count days in the program's time zone, the counselors' one.
+        let tally = Arc::new(Tally::open(&db, handoff_config.time_zone)?);
         let handoff = Handoff::new(
             &db,
             durable.clone(),
@@ -130,6 +133,7 @@ impl State {
             handoff_config,
             haven.clone(),
             metrics.clone(),
+            tally.clone(),
         )?;
         let referrals = Referrals::new(
             DirectoryHandle::open(&config.data)?,
@@ -192,12 +196,10 @@ impl State {
             haven,
             referrals,
             outlets,
+            tally,
+            leads: Leads::default(),
         });
-        let console = Arc::new(Console {
-            hub: hub.clone(),
-            accounts: Accounts::new(&hub.config.data),
-            sessions: Default::default(),
-        });
+        let console = Arc::new(Console::new(hub.clone(), Accounts::new(&hub.config.data)));
         hub.handoff
             .set_present(counselors_present(&hub.config, &console));
         let group = match (&telegram, hub.config.counselor_chat_id) {
@@ -326,6 +328,10 @@ pub fn spawn_background(
                 }
                 state.hub.dedup.sweep(now).ok();
                 state.hub.limiter.sweep(now);
+                state.hub.leads.sweep(now);
+                if let Err(e) = state.hub.handoff.audit().sweep(now) {
+                    tracing::error!(error = %e, "pruning the audit log failed");
+                }
                 // `haven counselor add` may have run since: counselors may now exist.
                 state
                     .hub
@@ -518,6 +524,7 @@ pub async fn run(
             shutdown.await;
             // Open event streams would otherwise hold the graceful shutdown forever.
             web_state.web.shutdown();
+            web_state.console.shutdown();
         })
         .await?;
     // In-flight requests are done; stop the background work and wait for it.

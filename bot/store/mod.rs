@@ -32,6 +32,9 @@ pub enum StoreError {
     Open { path: String, error: std::io::Error },
 }
 
+/// A stored key and value, raw, for tests that read every byte a tree holds.
+pub type RawEntry = (Vec<u8>, Vec<u8>);
+
 /// A session as loaded, with the time it was due to expire.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Loaded {

@@ -49,6 +49,10 @@ handoff-assigned = A counselor is here now. Anything you write goes to them.
 handoff-counselor-says = Counselor: { $text }
 handoff-released = Your counselor had to step away. You're back in line for the next one.
 handoff-closed = The counselor closed this chat. You're back with haven's bot: send MENU any time.
+handoff-transferred = Another counselor is with you now. Anything you write goes to them.
+# The one optional question after a counselor closes; the answer is only counted, never kept.
+handoff-feedback = One question, if you like: did this chat help? Reply 1 yes, 2 somewhat, 3 no. Or just keep writing.
+feedback-thanks = Thank you. That helps us do better. I'm here if you need anything: send MENU.
 
 # The label of Telegram's button that sends the person's location pin when haven asks where they are.
 telegram-share-location = 📍 Share my location

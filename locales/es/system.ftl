@@ -47,6 +47,10 @@ handoff-assigned = Ya hay un consejero con usted. Lo que escriba le llega a esa 
 handoff-counselor-says = Consejero: { $text }
 handoff-released = Su consejero tuvo que salir. Vuelve a la fila para el siguiente.
 handoff-closed = El consejero cerró este chat. Vuelve con el bot de haven: mande MENU cuando quiera.
+handoff-transferred = Ahora le atiende otro consejero. Lo que escriba le llega a esa persona.
+# La única pregunta opcional después de que un consejero cierra; la respuesta solo se cuenta, nunca se guarda.
+handoff-feedback = Una pregunta, si quiere: ¿le ayudó este chat? Responda 1 sí, 2 un poco, 3 no. O siga escribiendo.
+feedback-thanks = Gracias. Eso nos ayuda a mejorar. Aquí estoy si necesita algo: mande MENU.
 
 # La etiqueta del botón de Telegram que manda la ubicación cuando haven pregunta dónde está.
 telegram-share-location = 📍 Compartir mi ubicación

@@ -82,6 +82,8 @@ pub struct Options {
     pub mobile: bool,
     /// The browser's Accept-Language.
     pub languages: String,
+    /// Further Chromium command-line switches.
+    pub flags: Vec<String>,
 }
 
 impl Options {
@@ -93,6 +95,7 @@ impl Options {
             height: 844,
             mobile: true,
             languages: "en-US,en".into(),
+            flags: Vec::new(),
         }
     }
 
@@ -109,6 +112,15 @@ impl Options {
     /// The same with JavaScript turned off, as Tor Browser's safest setting does.
     pub fn without_javascript(mut self) -> Options {
         self.javascript = false;
+        self
+    }
+
+    /// Lets pages play sound without a click first (Chromium's autoplay policy), as a counselor's
+    /// browser does once they have used the console: the urgent alert's sound can then be seen
+    /// starting in a test.
+    pub fn sound_allowed(mut self) -> Options {
+        self.flags
+            .push("--autoplay-policy=no-user-gesture-required".into());
         self
     }
 }
@@ -216,6 +228,7 @@ impl Browser {
         if !opts.javascript {
             args.push("--blink-settings=scriptEnabled=false".into());
         }
+        args.extend(opts.flags.iter().cloned());
         let mut chrome = json!({
             "binary": chromium.display().to_string(),
             "args": args,
@@ -434,7 +447,13 @@ impl Browser {
                 let path = format!("/element/{}/text", e.0);
                 match self.command(reqwest::Method::GET, &path, None).await {
                     Ok(v) => out.push(v.as_str().unwrap_or_default().to_owned()),
-                    Err(err) if err.error == "stale element reference" => {
+                    // The page was replaced between finding and reading: ChromeDriver says so
+                    // as a stale element, or (when the old document is already gone) as
+                    // DevTools' "does not belong to the document".
+                    Err(err)
+                        if err.error == "stale element reference"
+                            || err.message.contains("does not belong to the document") =>
+                    {
                         tokio::time::sleep(Duration::from_millis(100)).await;
                         continue 'again;
                     }
@@ -491,6 +510,28 @@ impl Browser {
             Some(json!({ "cmd": cmd, "params": params })),
         )
         .await
+    }
+
+    /// Grants the current page's origin a permission (`notifications`...), as a person clicking
+    /// "Allow" would: the W3C WebDriver permissions extension, which ChromeDriver implements.
+    pub async fn grant(&self, permission: &str) {
+        self.must(
+            reqwest::Method::POST,
+            "/permissions",
+            Some(json!({ "descriptor": { "name": permission }, "state": "granted" })),
+        )
+        .await;
+    }
+
+    /// Runs `script` at the start of every page loaded from now on, before the page's own
+    /// scripts (DevTools `Page.addScriptToEvaluateOnNewDocument`): a hook to observe what the
+    /// page calls.
+    pub async fn before_every_page(&self, script: &str) {
+        self.cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": script }),
+        )
+        .await;
     }
 
     /// Types `text` into an element as key presses.

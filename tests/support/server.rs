@@ -74,6 +74,7 @@ impl TestServer {
                 .with_graceful_shutdown(async move {
                     let _ = stop_rx.await;
                     st_web.web.shutdown();
+                    st_web.console.shutdown();
                 })
                 .await
                 .expect("serve");

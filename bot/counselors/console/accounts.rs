@@ -1,4 +1,7 @@
-//! Counselor accounts: names and argon2 password hashes in `<data>/counselors.json`.
+//! Counselor accounts: names, roles and argon2 password hashes in `<data>/counselors.json`.
+//!
+//! A role is `counselor` (the queue and their own tickets) or `supervisor` (every ticket,
+//! reassignment, the reports and the audit log).
 //!
 //! A plain file rather than sled because sled allows one process per database: an operator
 //! must be able to run `haven counselor add` while `haven serve` is running. The file is
@@ -26,6 +29,27 @@ struct Account {
     /// PHC string (argon2id, random salt).
     hash: String,
     created: i64,
+    /// Files written before roles existed hold counselors.
+    #[serde(default)]
+    role: Role,
+}
+
+/// What a console account may do.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    #[default]
+    Counselor,
+    Supervisor,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Counselor => "counselor",
+            Role::Supervisor => "supervisor",
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -82,8 +106,20 @@ impl Accounts {
         std::fs::rename(&tmp, &self.path).map_err(io)
     }
 
-    /// Adds a counselor or sets a new password.
+    /// Adds a counselor or sets a new password (keeping the role of an existing account).
     pub fn set(&self, name: &str, password: &str, now: i64) -> Result<(), AccountError> {
+        self.set_with_role(name, password, None, now)
+    }
+
+    /// Adds an account or sets a new password; `role` given changes it, `None` keeps it (a new
+    /// account is a counselor).
+    pub fn set_with_role(
+        &self,
+        name: &str,
+        password: &str,
+        role: Option<Role>,
+        now: i64,
+    ) -> Result<(), AccountError> {
         if !valid_name(name) {
             return Err(AccountError::BadName);
         }
@@ -98,9 +134,43 @@ impl Accounts {
             .map_err(|_| AccountError::Hash)?
             .to_string();
         let mut f = self.read()?;
-        f.counselors
-            .insert(name.to_owned(), Account { hash, created: now });
+        let role = role
+            .or_else(|| f.counselors.get(name).map(|a| a.role))
+            .unwrap_or_default();
+        f.counselors.insert(
+            name.to_owned(),
+            Account {
+                hash,
+                created: now,
+                role,
+            },
+        );
         self.write(&f)
+    }
+
+    /// Changes an existing account's role.
+    pub fn set_role(&self, name: &str, role: Role) -> Result<(), AccountError> {
+        let mut f = self.read()?;
+        let a = f
+            .counselors
+            .get_mut(name)
+            .ok_or_else(|| AccountError::Unknown(name.to_owned()))?;
+        a.role = role;
+        self.write(&f)
+    }
+
+    pub fn exists(&self, name: &str) -> Result<bool, AccountError> {
+        Ok(self.read()?.counselors.contains_key(name))
+    }
+
+    /// Every account's role, by name.
+    pub fn roles(&self) -> Result<BTreeMap<String, Role>, AccountError> {
+        Ok(self
+            .read()?
+            .counselors
+            .into_iter()
+            .map(|(n, a)| (n, a.role))
+            .collect())
     }
 
     pub fn remove(&self, name: &str) -> Result<(), AccountError> {
@@ -156,8 +226,17 @@ mod tests {
         ));
         let raw = std::fs::read_to_string(dir.path().join("counselors.json")).unwrap();
         assert!(!raw.contains("correct horse"), "only the hash is stored");
+        assert_eq!(a.roles().unwrap()["maria"], Role::Counselor);
+        a.set_role("maria", Role::Supervisor).unwrap();
+        a.set("maria", "another good password", 2).unwrap();
+        assert_eq!(
+            a.roles().unwrap()["maria"],
+            Role::Supervisor,
+            "a new password keeps the role"
+        );
+        assert!(a.exists("maria").unwrap() && !a.exists("nobody").unwrap());
         a.remove("maria").unwrap();
-        assert!(!a.verify("maria", "correct horse battery").unwrap());
+        assert!(!a.verify("maria", "another good password").unwrap());
         assert!(matches!(a.remove("maria"), Err(AccountError::Unknown(_))));
     }
 }

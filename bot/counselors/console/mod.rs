@@ -1,8 +1,13 @@
-//! The counselor console at `/console`: log in, see the queue live, claim, reply, release and
-//! close tickets — the same tickets as the Telegram counselor group, side by side.
+//! The counselor console at `/console`: sign in, go on shift, see the queue live, work several
+//! conversations at once (tabs with unread counts), claim, reply (with quick replies in the
+//! person's language), add private notes, transfer, release and close tickets — the same
+//! tickets as the Telegram counselor group, side by side. Supervisors also see every ticket,
+//! reassign them, and read the reports and the audit log.
 //!
-//! Server-rendered HTML (maud) that works without JavaScript; a few lines of self-served
-//! JavaScript refresh the queue and transcript when the server says something changed (SSE).
+//! Server-rendered HTML (maud) that works without JavaScript; a small self-served script keeps
+//! the parts marked `data-live` current when the server says something changed (SSE), plays
+//! the urgent alert (sound, page title, a browser notification where permitted) and inserts
+//! quick replies without a reload.
 //! Accounts: `haven counselor add NAME` (argon2 hash in `<data>/counselors.json`). Sessions:
 //! random token in a Secure (over https), HTTP-only, SameSite=Strict cookie; every form carries
 //! a per-session CSRF token; logins are rate limited per name and overall.
@@ -13,25 +18,27 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod charts;
+pub mod live;
 pub mod pages;
+pub mod reports;
+pub mod tickets;
 
-use std::convert::Infallible;
-use std::sync::Arc;
-use std::time::Duration;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use axum::Form;
 use axum::Router;
-use axum::extract::{Path, State as AxumState};
+use axum::extract::State as AxumState;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use futures_util::Stream;
 use serde::Deserialize;
 
-use crate::handoff::{Claim, HandoffError};
-use crate::messaging::{Hub, outbound};
+use crate::handoff::{Priority, Speaker, TicketView};
+use crate::messaging::Hub;
 use crate::runtime::now;
+use accounts::Role;
 use auth::{ConsoleSession, same};
 
 pub fn routes(state: Arc<Console>) -> Router {
@@ -40,15 +47,29 @@ pub fn routes(state: Arc<Console>) -> Router {
         .route("/console/", get(|| async { Redirect::to("/console") }))
         .route("/console/login", get(login_page).post(login))
         .route("/console/logout", post(logout))
+        .route("/console/shift", post(shift))
         .route("/console/queue", get(queue_fragment))
-        .route("/console/events", get(events))
-        .route("/console/ticket/{id}", get(ticket_page))
-        .route("/console/ticket/{id}/lines", get(lines_fragment))
-        .route("/console/ticket/{id}/actions", get(actions_fragment))
-        .route("/console/ticket/{id}/claim", post(claim))
-        .route("/console/ticket/{id}/reply", post(reply))
-        .route("/console/ticket/{id}/release", post(release))
-        .route("/console/ticket/{id}/close", post(close))
+        .route("/console/presence", get(presence_fragment))
+        .route("/console/tabs", get(tabs_fragment))
+        .route("/console/events", get(live::events))
+        .route("/console/ticket/{id}", get(tickets::page))
+        .route("/console/ticket/{id}/lines", get(tickets::lines_fragment))
+        .route("/console/ticket/{id}/state", get(tickets::state_fragment))
+        .route(
+            "/console/ticket/{id}/actions",
+            get(tickets::actions_fragment),
+        )
+        .route("/console/ticket/{id}/quick", get(tickets::quick))
+        .route("/console/ticket/{id}/claim", post(tickets::claim))
+        .route("/console/ticket/{id}/reply", post(tickets::reply))
+        .route("/console/ticket/{id}/note", post(tickets::note))
+        .route("/console/ticket/{id}/transfer", post(tickets::transfer))
+        .route("/console/ticket/{id}/reassign", post(tickets::reassign))
+        .route("/console/ticket/{id}/release", post(tickets::release))
+        .route("/console/ticket/{id}/close", post(tickets::close))
+        .route("/console/reports", get(reports::page))
+        .route("/console/reports.csv", get(reports::csv))
+        .route("/console/audit", get(reports::audit))
         .route(
             "/console/console.css",
             get(|| async {
@@ -102,6 +123,7 @@ fn private(mut r: Response) -> Response {
 pub struct SignedIn {
     token: String,
     session: ConsoleSession,
+    role: Role,
 }
 
 impl SignedIn {
@@ -123,6 +145,31 @@ impl SignedIn {
     fn name(&self) -> &str {
         &self.session.name
     }
+
+    fn supervisor(&self) -> bool {
+        self.role == Role::Supervisor
+    }
+
+    /// Whether this counselor may see a ticket: a waiting one, their own, or any for a
+    /// supervisor. Others' conversations stay with them.
+    fn can_see(&self, t: &TicketView) -> bool {
+        self.supervisor() || t.counselor.as_deref().is_none_or(|c| c == self.name())
+    }
+
+    /// Refuses what only supervisors may do.
+    fn must_supervise(&self) -> Result<(), Response> {
+        if self.supervisor() {
+            Ok(())
+        } else {
+            Err(private(
+                (
+                    StatusCode::FORBIDDEN,
+                    "Only a supervisor can do this. Ask the program's operator to run `haven counselor role NAME supervisor`.\n",
+                )
+                    .into_response(),
+            ))
+        }
+    }
 }
 
 impl axum::extract::FromRequestParts<AppState> for SignedIn {
@@ -138,9 +185,14 @@ impl axum::extract::FromRequestParts<AppState> for SignedIn {
             .from_headers(&parts.headers, now())
             .ok_or_else(to_login)?;
         // The accounts file is read on every console request (a few counselors, a small file)
-        // so that `haven counselor remove` ends that person's sessions at once, with no restart.
-        match state.accounts.names() {
-            Ok(names) if names.contains(&session.name) => Ok(SignedIn { token, session }),
+        // so that `haven counselor remove` ends that person's sessions at once, and a change of
+        // role applies at the next click, with no restart.
+        match state.accounts.roles() {
+            Ok(roles) if roles.contains_key(&session.name) => Ok(SignedIn {
+                role: roles[&session.name],
+                token,
+                session,
+            }),
             _ => {
                 state.sessions.end(&token);
                 Err(to_login())
@@ -242,16 +294,20 @@ async fn login(
 }
 
 #[derive(Deserialize)]
-struct CsrfForm {
-    csrf: String,
+pub struct CsrfForm {
+    pub csrf: String,
 }
 
+/// Signing out also takes the counselor off shift: no one should wait for someone who left.
 async fn logout(
     AxumState(state): AxumState<AppState>,
     who: SignedIn,
     Form(f): Form<CsrfForm>,
 ) -> Page {
     who.csrf(&f.csrf)?;
+    if let Err(e) = state.hub.handoff.set_shift(who.name(), false, now()) {
+        tracing::error!(error = %e, "presence not updated at sign-out");
+    }
     state.sessions.end(&who.token);
     let mut r = Redirect::to("/console/login").into_response();
     r.headers_mut().insert(
@@ -261,10 +317,93 @@ async fn logout(
     Ok(private(r))
 }
 
+#[derive(Deserialize)]
+struct ShiftForm {
+    csrf: String,
+    /// `1`: on shift; anything else: away.
+    on: String,
+    /// The console page to return to.
+    #[serde(default)]
+    back: String,
+}
+
+async fn shift(
+    AxumState(state): AxumState<AppState>,
+    who: SignedIn,
+    Form(f): Form<ShiftForm>,
+) -> Page {
+    who.csrf(&f.csrf)?;
+    let on = f.on == "1";
+    state
+        .hub
+        .handoff
+        .set_shift(who.name(), on, now())
+        .map_err(internal)?;
+    // Only back to a console page: never an open redirect.
+    let back = if f.back.starts_with("/console") && !f.back.contains("//") {
+        f.back.as_str()
+    } else {
+        "/console"
+    };
+    let msg = if on {
+        "You're on shift. Urgent tickets will alert you here."
+    } else {
+        "You're away. You won't get urgent alerts."
+    };
+    Ok(with_notice(back, msg))
+}
+
+/// A redirect to a console page with a notice in `msg`.
+fn with_notice(path: &str, msg: &str) -> Response {
+    let path = path.split('?').next().unwrap_or("/console");
+    let q: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("msg", msg)
+        .finish();
+    Redirect::to(&format!("{path}?{q}")).into_response()
+}
+
 #[derive(Deserialize, Default)]
 struct Notice {
     #[serde(default)]
     msg: Option<String>,
+}
+
+/// What every signed-in page shows around its content: who, their shift, their open
+/// conversations, whether an urgent ticket waits.
+fn frame<'a>(
+    state: &Console,
+    who: &'a SignedIn,
+    queue: &[TicketView],
+    current: Option<u64>,
+) -> pages::Frame<'a> {
+    let now = now();
+    let on_shift = state
+        .hub
+        .handoff
+        .is_on_shift(who.name(), now)
+        .unwrap_or(false);
+    pages::Frame {
+        me: who.name(),
+        csrf: &who.session.csrf,
+        supervisor: who.supervisor(),
+        on_shift,
+        urgent: if on_shift {
+            urgent_waiting(queue)
+        } else {
+            Vec::new()
+        },
+        tabs: state.tabs(who.name(), queue, current),
+        current,
+    }
+}
+
+/// Unclaimed urgent and crisis tickets, the ones that alert counselors on shift.
+pub fn urgent_waiting(queue: &[TicketView]) -> Vec<u64> {
+    queue
+        .iter()
+        .filter(|t| t.counselor.is_none() && t.priority >= Priority::Crisis)
+        .map(|t| t.id)
+        .collect()
 }
 
 async fn queue_page(
@@ -273,15 +412,11 @@ async fn queue_page(
     q: axum::extract::Query<Notice>,
 ) -> Page {
     let queue = state.hub.handoff.queue().map_err(internal)?;
+    let now = now();
+    let on = state.hub.handoff.on_shift(now).map_err(internal)?;
+    let f = frame(&state, &who, &queue, None);
     Ok(private(
-        pages::queue_page(
-            &queue,
-            who.name(),
-            &who.session.csrf,
-            now(),
-            q.msg.as_deref(),
-        )
-        .into_response(),
+        pages::queue_page(&f, &queue, &on, now, q.msg.as_deref()).into_response(),
     ))
 }
 
@@ -292,7 +427,41 @@ async fn queue_fragment(
     let who = fragment(who)?;
     let queue = state.hub.handoff.queue().map_err(internal)?;
     Ok(private(
-        pages::queue_rows(&queue, who.name(), &who.session.csrf, now()).into_response(),
+        pages::queue_rows(
+            &queue,
+            who.name(),
+            who.supervisor(),
+            &who.session.csrf,
+            now(),
+        )
+        .into_response(),
+    ))
+}
+
+async fn presence_fragment(
+    AxumState(state): AxumState<AppState>,
+    who: Result<SignedIn, Response>,
+) -> Page {
+    fragment(who)?;
+    let on = state.hub.handoff.on_shift(now()).map_err(internal)?;
+    Ok(private(pages::on_shift(&on).into_response()))
+}
+
+#[derive(Deserialize, Default)]
+struct TabsQuery {
+    #[serde(default)]
+    current: Option<u64>,
+}
+
+async fn tabs_fragment(
+    AxumState(state): AxumState<AppState>,
+    who: Result<SignedIn, Response>,
+    q: axum::extract::Query<TabsQuery>,
+) -> Page {
+    let who = fragment(who)?;
+    let queue = state.hub.handoff.queue().map_err(internal)?;
+    Ok(private(
+        state.tabs(who.name(), &queue, q.current).into_response(),
     ))
 }
 
@@ -307,225 +476,93 @@ fn internal(e: impl std::fmt::Display) -> Response {
     )
 }
 
-async fn ticket_page(
-    AxumState(state): AxumState<AppState>,
-    who: SignedIn,
-    Path(id): Path<u64>,
-    q: axum::extract::Query<Notice>,
-) -> Page {
-    match (
-        state.hub.handoff.ticket(id),
-        state.hub.handoff.transcript(id),
-    ) {
-        (Ok(Some(t)), Ok(lines)) => Ok(private(
-            pages::ticket_page(
-                &t,
-                &lines,
-                who.name(),
-                &who.session.csrf,
-                &state.hub.handoff.config().outcomes,
-                now(),
-                q.msg.as_deref(),
-            )
-            .into_response(),
-        )),
-        (Ok(None), _) | (_, Err(HandoffError::NoTicket(_))) => Ok(private(
-            (
-                StatusCode::NOT_FOUND,
-                pages::closed_page(id, who.name(), &who.session.csrf),
-            )
-                .into_response(),
-        )),
-        (Err(e), _) | (_, Err(e)) => Err(internal(e)),
-    }
-}
-
-async fn lines_fragment(
-    AxumState(state): AxumState<AppState>,
-    who: Result<SignedIn, Response>,
-    Path(id): Path<u64>,
-) -> Page {
-    fragment(who)?;
-    match state.hub.handoff.transcript(id) {
-        Ok(lines) => Ok(private(pages::lines(&lines).into_response())),
-        Err(HandoffError::NoTicket(_)) => Ok(private(
-            axum::response::Html("<p>This ticket is closed.</p>").into_response(),
-        )),
-        Err(e) => Err(internal(e)),
-    }
-}
-
-async fn actions_fragment(
-    AxumState(state): AxumState<AppState>,
-    who: Result<SignedIn, Response>,
-    Path(id): Path<u64>,
-) -> Page {
-    let who = fragment(who)?;
-    match state.hub.handoff.ticket(id).map_err(internal)? {
-        Some(t) => Ok(private(
-            pages::ticket_actions(
-                &t,
-                who.name(),
-                &who.session.csrf,
-                &state.hub.handoff.config().outcomes,
-            )
-            .into_response(),
-        )),
-        None => Ok(private(axum::response::Html("").into_response())),
-    }
-}
-
-fn back_to(id: u64, msg: &str) -> Response {
-    let q: String = form_urlencoded::Serializer::new(String::new())
-        .append_pair("msg", msg)
-        .finish();
-    Redirect::to(&format!("/console/ticket/{id}?{q}")).into_response()
-}
-
-/// Sends what a counselor action has for the person; a failure is logged, the action stands.
-async fn tell_person(state: &AppState, out: crate::handoff::Outgoing, what: &str) {
-    if let Err(e) = outbound::send(&state.hub, out).await {
-        tracing::error!(error = %e, what, "notice to the person not sent");
-    }
-}
-
-/// What the counselor is told when an action does not apply (wrong state, closed ticket).
-fn refused(id: u64, e: HandoffError) -> Page {
-    match e {
-        HandoffError::WrongState { .. }
-        | HandoffError::NoTicket(_)
-        | HandoffError::Outcome { .. } => Ok(back_to(id, &e.to_string())),
-        e => Err(internal(e)),
-    }
-}
-
-async fn claim(
-    AxumState(state): AxumState<AppState>,
-    who: SignedIn,
-    Path(id): Path<u64>,
-    Form(f): Form<CsrfForm>,
-) -> Page {
-    who.csrf(&f.csrf)?;
-    match state.hub.handoff.claim(id, who.name(), now()) {
-        Ok(Claim::Claimed(_, out)) => {
-            tell_person(&state, out, "claim").await;
-            Ok(back_to(id, "You have this ticket now."))
-        }
-        Ok(Claim::Taken { by }) if by == who.name() => {
-            Ok(back_to(id, "You already have this ticket."))
-        }
-        Ok(Claim::Taken { by }) => Ok(back_to(id, &format!("{by} claimed it first."))),
-        Err(HandoffError::NoTicket(_)) => {
-            Ok(Redirect::to("/console?msg=That+ticket+is+closed.").into_response())
-        }
-        Err(e) => refused(id, e),
-    }
-}
-
-#[derive(Deserialize)]
-struct ReplyForm {
-    csrf: String,
-    text: String,
-}
-
-async fn reply(
-    AxumState(state): AxumState<AppState>,
-    who: SignedIn,
-    Path(id): Path<u64>,
-    Form(f): Form<ReplyForm>,
-) -> Page {
-    who.csrf(&f.csrf)?;
-    let text = crate::engine::clean_for_relay(&f.text);
-    if text.is_empty() {
-        return Ok(back_to(id, "Write something to send."));
-    }
-    if text.chars().count() > 1500 {
-        return Ok(back_to(
-            id,
-            "That reply is too long (1,500 characters at most).",
-        ));
-    }
-    match state.hub.handoff.reply(id, who.name(), &text, now()) {
-        Ok(out) => {
-            outbound::send(&state.hub, out).await.map_err(internal)?;
-            Ok(back_to(id, "Sent."))
-        }
-        Err(e) => refused(id, e),
-    }
-}
-
-async fn release(
-    AxumState(state): AxumState<AppState>,
-    who: SignedIn,
-    Path(id): Path<u64>,
-    Form(f): Form<CsrfForm>,
-) -> Page {
-    who.csrf(&f.csrf)?;
-    match state.hub.handoff.release(id, who.name(), now()) {
-        Ok((_, out)) => {
-            tell_person(&state, out, "release").await;
-            Ok(Redirect::to("/console?msg=Released+to+the+queue.").into_response())
-        }
-        Err(e) => refused(id, e),
-    }
-}
-
-#[derive(Deserialize)]
-struct CloseForm {
-    csrf: String,
-    outcome: String,
-}
-
-async fn close(
-    AxumState(state): AxumState<AppState>,
-    who: SignedIn,
-    Path(id): Path<u64>,
-    Form(f): Form<CloseForm>,
-) -> Page {
-    who.csrf(&f.csrf)?;
-    match state.hub.handoff.close(id, who.name(), &f.outcome, now()) {
-        Ok((_, out)) => {
-            tell_person(&state, out, "close").await;
-            Ok(Redirect::to(&format!("/console?msg=Ticket+%23{id}+closed.")).into_response())
-        }
-        Err(e) => refused(id, e),
-    }
-}
-
-/// Server-sent events: a ping whenever any ticket changes (no content; the page re-fetches).
-async fn events(
-    AxumState(state): AxumState<AppState>,
-    who: Result<SignedIn, Response>,
-) -> Response {
-    if fragment(who).is_err() {
-        return StatusCode::UNAUTHORIZED.into_response();
-    }
-    let rx = state.hub.handoff.subscribe();
-    let stream = ping_stream(rx);
-    private(
-        Sse::new(stream)
-            .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
-            .into_response(),
-    )
-}
-
-fn ping_stream(
-    rx: tokio::sync::broadcast::Receiver<crate::handoff::DeskEvent>,
-) -> impl Stream<Item = Result<Event, Infallible>> {
-    futures_util::stream::unfold(rx, |mut rx| async move {
-        match rx.recv().await {
-            // A lagging receiver missed events; one ping still makes the page catch up.
-            Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                Some((Ok(Event::default().data("changed")), rx))
-            }
-            Err(tokio::sync::broadcast::error::RecvError::Closed) => None,
-        }
-    })
-}
-
 /// The console's own state, next to the message path it works through.
 pub struct Console {
     pub hub: Arc<Hub>,
     pub accounts: accounts::Accounts,
     pub sessions: auth::Sessions,
+    /// How many transcript lines each counselor has seen of each of their tickets, for the
+    /// unread counts. In memory: after a restart every line counts as read.
+    reads: Mutex<HashMap<(String, u64), usize>>,
+    /// Turns true when the server shuts down: every live stream ends, so a graceful shutdown
+    /// does not wait on an open console tab.
+    closing: tokio::sync::watch::Sender<bool>,
+}
+
+impl Console {
+    pub fn new(hub: Arc<Hub>, accounts: accounts::Accounts) -> Console {
+        Console {
+            hub,
+            accounts,
+            sessions: Default::default(),
+            reads: Default::default(),
+            closing: tokio::sync::watch::channel(false).0,
+        }
+    }
+
+    /// Ends every open live stream (the server is shutting down).
+    pub fn shutdown(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Records that `name` has seen the first `lines` lines of ticket `id`.
+    fn seen(&self, name: &str, id: u64, lines: usize) {
+        self.reads
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert((name.to_owned(), id), lines);
+    }
+
+    /// The person's lines `name` has not seen yet on ticket `id`.
+    fn unread(&self, name: &str, id: u64) -> usize {
+        let seen = self
+            .reads
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&(name.to_owned(), id))
+            .copied()
+            .unwrap_or(0);
+        match self.hub.handoff.transcript(id) {
+            Ok(lines) => lines
+                .iter()
+                .skip(seen)
+                .filter(|l| l.from == Speaker::Person)
+                .count(),
+            Err(_) => 0,
+        }
+    }
+
+    /// The counselor's open conversations as tabs, with unread counts (none for `current`,
+    /// which is on screen).
+    fn tabs(&self, name: &str, queue: &[TicketView], current: Option<u64>) -> maud::Markup {
+        {
+            // Forget what was read of tickets that are closed or no longer this counselor's.
+            let mine: Vec<u64> = queue
+                .iter()
+                .filter(|t| t.counselor.as_deref() == Some(name))
+                .map(|t| t.id)
+                .collect();
+            self.reads
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .retain(|(n, id), _| n != name || mine.contains(id));
+        }
+        let mut tabs: Vec<pages::Tab> = queue
+            .iter()
+            .filter(|t| t.counselor.as_deref() == Some(name))
+            .map(|t| pages::Tab {
+                id: t.id,
+                priority: t.priority,
+                unread: if Some(t.id) == current {
+                    0
+                } else {
+                    self.unread(name, t.id)
+                },
+                current: Some(t.id) == current,
+            })
+            .collect();
+        // In the order they were opened, so tabs do not jump around as priorities change.
+        tabs.sort_by_key(|t| t.id);
+        pages::tabs(&tabs)
+    }
 }
