@@ -495,7 +495,7 @@ fn load_step(
     }
     .unwrap_or(Router::End);
     let accepts = load_accepts(fi, &raw.accepts, index, starts, cx);
-    if !accepts.is_empty() && !router.waits() {
+    if !raw.accepts.is_empty() && raw.choices.is_none() && raw.capture.is_none() {
         cx.problem(
             at,
             "`accepts` only goes with a step that waits (`choices` or `capture`)",
