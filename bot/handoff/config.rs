@@ -8,6 +8,8 @@
 //! wait_message_every = "5m"                     # "still waiting" notes while queued
 //! queue_timeout = "10m"                         # then the fallback (hotlines), ticket stays open
 //! outcomes = ["resolved", "referred", "no-response", "other"]
+//! web_open_tickets = 30                         # web chat tickets open at once, at most
+//! web_open_tickets_per_network = 3              # ... from one client network (IPv4 /24, IPv6 /64)
 //! ```
 
 use chrono_tz::Tz;
@@ -23,6 +25,15 @@ pub struct HandoffConfig {
     pub wait_message_every_secs: i64,
     pub queue_timeout_secs: i64,
     pub outcomes: Vec<String>,
+    /// Caps on open web chat tickets (a web session costs nothing to make; issue 12).
+    pub web_tickets: WebTicketCaps,
+}
+
+/// How many web chat tickets may be open at once, overall and from one client network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WebTicketCaps {
+    pub total: usize,
+    pub per_network: usize,
 }
 
 #[derive(Deserialize, Default)]
@@ -33,6 +44,8 @@ struct Raw {
     wait_message_every: Option<String>,
     queue_timeout: Option<String>,
     outcomes: Option<Vec<String>>,
+    web_open_tickets: Option<usize>,
+    web_open_tickets_per_network: Option<usize>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -59,6 +72,10 @@ impl Default for HandoffConfig {
             outcomes: ["resolved", "referred", "no-response", "other"]
                 .map(String::from)
                 .to_vec(),
+            web_tickets: WebTicketCaps {
+                total: 30,
+                per_network: 3,
+            },
         }
     }
 }
@@ -102,6 +119,18 @@ impl HandoffConfig {
                 return Err(err("outcomes", "a non-empty list of single words"));
             }
             c.outcomes = o;
+        }
+        if let Some(n) = raw.web_open_tickets {
+            if n == 0 {
+                return Err(err("web_open_tickets", "must be 1 or more"));
+            }
+            c.web_tickets.total = n;
+        }
+        if let Some(n) = raw.web_open_tickets_per_network {
+            if n == 0 {
+                return Err(err("web_open_tickets_per_network", "must be 1 or more"));
+            }
+            c.web_tickets.per_network = n;
         }
         Ok(c)
     }

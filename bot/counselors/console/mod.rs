@@ -5,7 +5,9 @@
 //! JavaScript refresh the queue and transcript when the server says something changed (SSE).
 //! Accounts: `haven counselor add NAME` (argon2 hash in `<data>/counselors.json`). Sessions:
 //! random token in a Secure (over https), HTTP-only, SameSite=Strict cookie; every form carries
-//! a per-session CSRF token; logins are rate limited per name and overall.
+//! a per-session CSRF token; failed logins are limited per name and per client network, never
+//! for everyone together (see [`auth`]). After an action a page shows a notice chosen by a fixed
+//! code, never text from the address bar.
 //!
 //! Handlers return a ready `Response` as their error (a redirect to the login page, a 403),
 //! which is why they return `Result<Response, Response>`.
@@ -30,6 +32,8 @@ use futures_util::Stream;
 use serde::Deserialize;
 
 use crate::handoff::{Claim, HandoffError};
+use crate::messaging::peer::Peer;
+use crate::messaging::streams::{Refused, StreamKind, StreamPermit};
 use crate::messaging::{Hub, outbound};
 use crate::runtime::now;
 use auth::{ConsoleSession, same};
@@ -67,6 +71,7 @@ pub fn routes(state: Arc<Console>) -> Router {
                 )
             }),
         )
+        .layer(axum::middleware::map_response(nosniff))
         .with_state(state)
 }
 
@@ -82,6 +87,16 @@ fn secure(state: &AppState) -> bool {
         .public_url
         .as_deref()
         .is_some_and(|u| u.starts_with("https://"))
+}
+
+/// Every console answer (pages, fragments, the stylesheet and script, redirects, refusals)
+/// says `nosniff`: a browser reads it as exactly the type it declares, never guesses.
+async fn nosniff(mut r: Response) -> Response {
+    r.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    r
 }
 
 /// Console pages are private: not cached, not framed, scripts only from here.
@@ -193,10 +208,12 @@ struct LoginForm {
 
 async fn login(
     AxumState(state): AxumState<AppState>,
+    peer: Peer,
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Response {
     let now = now();
+    let network = peer.network(&state.hub.haven.keys);
     let expected = auth::cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
     if expected.is_empty() || !same(&expected, &f.csrf) {
         return login_form(
@@ -206,7 +223,14 @@ async fn login(
         );
     }
     let name = f.name.trim().to_owned();
-    if !state.sessions.login_allowed(&name, now) {
+    // Failures are counted per name; names no account can have share one count, so made-up
+    // names of any length cost the map nothing.
+    let counted = if accounts::valid_name(&name) {
+        name.as_str()
+    } else {
+        ""
+    };
+    if !state.sessions.login_allowed(counted, network, now) {
         return login_form(
             &state,
             Some("Too many failed attempts. Wait 15 minutes and try again."),
@@ -222,7 +246,7 @@ async fn login(
         .and_then(Result::ok)
         .unwrap_or(false);
     if !ok {
-        state.sessions.login_failed(&name, now);
+        state.sessions.login_failed(counted, network, now);
         tracing::warn!("console login failed");
         return login_form(
             &state,
@@ -261,25 +285,123 @@ async fn logout(
     Ok(private(r))
 }
 
+/// A notice after an action, named by a fixed code in the query (`?notice=sent`). The console
+/// shows only its own fixed texts: a link with any other text in it shows nothing, so nobody can
+/// make the console say words of their choosing (issue 12).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Notice {
+    Claimed,
+    AlreadyYours,
+    Taken,
+    TicketClosed,
+    Empty,
+    TooLong,
+    Sent,
+    Released,
+    Closed,
+    ClaimFirst,
+    NotYours,
+    BadOutcome,
+}
+
+impl Notice {
+    const ALL: [Notice; 12] = [
+        Notice::Claimed,
+        Notice::AlreadyYours,
+        Notice::Taken,
+        Notice::TicketClosed,
+        Notice::Empty,
+        Notice::TooLong,
+        Notice::Sent,
+        Notice::Released,
+        Notice::Closed,
+        Notice::ClaimFirst,
+        Notice::NotYours,
+        Notice::BadOutcome,
+    ];
+
+    fn code(self) -> &'static str {
+        match self {
+            Notice::Claimed => "claimed",
+            Notice::AlreadyYours => "already-yours",
+            Notice::Taken => "taken",
+            Notice::TicketClosed => "ticket-closed",
+            Notice::Empty => "empty",
+            Notice::TooLong => "too-long",
+            Notice::Sent => "sent",
+            Notice::Released => "released",
+            Notice::Closed => "closed",
+            Notice::ClaimFirst => "claim-first",
+            Notice::NotYours => "not-yours",
+            Notice::BadOutcome => "bad-outcome",
+        }
+    }
+
+    fn parse(code: &str) -> Option<Notice> {
+        Notice::ALL.into_iter().find(|n| n.code() == code)
+    }
+
+    /// The text, filled in only from haven's own data: the ticket number a page is about, and
+    /// the name of the counselor who holds it.
+    fn text(self, ticket: Option<u64>, holder: Option<&str>) -> String {
+        let number = ticket.map(|t| format!(" #{t}")).unwrap_or_default();
+        match self {
+            Notice::Claimed => "You have this ticket now.".into(),
+            Notice::AlreadyYours => "You already have this ticket.".into(),
+            Notice::Taken => match holder {
+                Some(h) => format!("{h} claimed it first."),
+                None => "Another counselor claimed it first.".into(),
+            },
+            Notice::TicketClosed => "That ticket is closed.".into(),
+            Notice::Empty => "Write something to send.".into(),
+            Notice::TooLong => "That reply is too long (1,500 characters at most).".into(),
+            Notice::Sent => "Sent.".into(),
+            Notice::Released => "Released to the queue.".into(),
+            Notice::Closed => format!("Ticket{number} closed."),
+            Notice::ClaimFirst => "Claim this ticket first.".into(),
+            Notice::NotYours => match holder {
+                Some(h) => format!("This ticket is with {h}; only they can do that."),
+                None => "Another counselor has this ticket; only they can do that.".into(),
+            },
+            Notice::BadOutcome => "Pick one of the outcomes in the list.".into(),
+        }
+    }
+}
+
+/// The query a page's notice comes in.
 #[derive(Deserialize, Default)]
-struct Notice {
+struct NoticeQuery {
     #[serde(default)]
-    msg: Option<String>,
+    notice: Option<String>,
+    /// The ticket a queue-page notice is about (a number; anything else is ignored).
+    #[serde(default)]
+    ticket: Option<String>,
+}
+
+impl NoticeQuery {
+    fn notice(&self) -> Option<Notice> {
+        self.notice.as_deref().and_then(Notice::parse)
+    }
+
+    fn ticket(&self) -> Option<u64> {
+        self.ticket.as_deref().and_then(|t| t.parse().ok())
+    }
 }
 
 async fn queue_page(
     AxumState(state): AxumState<AppState>,
     who: SignedIn,
-    q: axum::extract::Query<Notice>,
+    q: axum::extract::Query<NoticeQuery>,
 ) -> Page {
     let queue = state.hub.handoff.queue().map_err(internal)?;
+    let notice = q.notice().map(|n| n.text(q.ticket(), None));
     Ok(private(
         pages::queue_page(
             &queue,
             who.name(),
             &who.session.csrf,
             now(),
-            q.msg.as_deref(),
+            notice.as_deref(),
         )
         .into_response(),
     ))
@@ -311,24 +433,27 @@ async fn ticket_page(
     AxumState(state): AxumState<AppState>,
     who: SignedIn,
     Path(id): Path<u64>,
-    q: axum::extract::Query<Notice>,
+    q: axum::extract::Query<NoticeQuery>,
 ) -> Page {
     match (
         state.hub.handoff.ticket(id),
         state.hub.handoff.transcript(id),
     ) {
-        (Ok(Some(t)), Ok(lines)) => Ok(private(
-            pages::ticket_page(
-                &t,
-                &lines,
-                who.name(),
-                &who.session.csrf,
-                &state.hub.handoff.config().outcomes,
-                now(),
-                q.msg.as_deref(),
-            )
-            .into_response(),
-        )),
+        (Ok(Some(t)), Ok(lines)) => {
+            let notice = q.notice().map(|n| n.text(Some(id), t.counselor.as_deref()));
+            Ok(private(
+                pages::ticket_page(
+                    &t,
+                    &lines,
+                    who.name(),
+                    &who.session.csrf,
+                    &state.hub.handoff.config().outcomes,
+                    now(),
+                    notice.as_deref(),
+                )
+                .into_response(),
+            ))
+        }
         (Ok(None), _) | (_, Err(HandoffError::NoTicket(_))) => Ok(private(
             (
                 StatusCode::NOT_FOUND,
@@ -375,11 +500,14 @@ async fn actions_fragment(
     }
 }
 
-fn back_to(id: u64, msg: &str) -> Response {
-    let q: String = form_urlencoded::Serializer::new(String::new())
-        .append_pair("msg", msg)
-        .finish();
-    Redirect::to(&format!("/console/ticket/{id}?{q}")).into_response()
+/// Back to a ticket's page with a notice.
+fn back_to(id: u64, notice: Notice) -> Response {
+    Redirect::to(&format!("/console/ticket/{id}?notice={}", notice.code())).into_response()
+}
+
+/// Back to the queue with a notice (about ticket `id`).
+fn to_queue(id: u64, notice: Notice) -> Response {
+    Redirect::to(&format!("/console?notice={}&ticket={id}", notice.code())).into_response()
 }
 
 /// Sends what a counselor action has for the person; a failure is logged, the action stands.
@@ -392,9 +520,12 @@ async fn tell_person(state: &AppState, out: crate::handoff::Outgoing, what: &str
 /// What the counselor is told when an action does not apply (wrong state, closed ticket).
 fn refused(id: u64, e: HandoffError) -> Page {
     match e {
-        HandoffError::WrongState { .. }
-        | HandoffError::NoTicket(_)
-        | HandoffError::Outcome { .. } => Ok(back_to(id, &e.to_string())),
+        HandoffError::WrongState { ref state, .. } if state == "not claimed" => {
+            Ok(back_to(id, Notice::ClaimFirst))
+        }
+        HandoffError::WrongState { .. } => Ok(back_to(id, Notice::NotYours)),
+        HandoffError::NoTicket(_) => Ok(to_queue(id, Notice::TicketClosed)),
+        HandoffError::Outcome { .. } => Ok(back_to(id, Notice::BadOutcome)),
         e => Err(internal(e)),
     }
 }
@@ -409,15 +540,11 @@ async fn claim(
     match state.hub.handoff.claim(id, who.name(), now()) {
         Ok(Claim::Claimed(_, out)) => {
             tell_person(&state, out, "claim").await;
-            Ok(back_to(id, "You have this ticket now."))
+            Ok(back_to(id, Notice::Claimed))
         }
-        Ok(Claim::Taken { by }) if by == who.name() => {
-            Ok(back_to(id, "You already have this ticket."))
-        }
-        Ok(Claim::Taken { by }) => Ok(back_to(id, &format!("{by} claimed it first."))),
-        Err(HandoffError::NoTicket(_)) => {
-            Ok(Redirect::to("/console?msg=That+ticket+is+closed.").into_response())
-        }
+        Ok(Claim::Taken { by }) if by == who.name() => Ok(back_to(id, Notice::AlreadyYours)),
+        Ok(Claim::Taken { .. }) => Ok(back_to(id, Notice::Taken)),
+        Err(HandoffError::NoTicket(_)) => Ok(to_queue(id, Notice::TicketClosed)),
         Err(e) => refused(id, e),
     }
 }
@@ -437,18 +564,15 @@ async fn reply(
     who.csrf(&f.csrf)?;
     let text = crate::engine::clean_for_relay(&f.text);
     if text.is_empty() {
-        return Ok(back_to(id, "Write something to send."));
+        return Ok(back_to(id, Notice::Empty));
     }
     if text.chars().count() > 1500 {
-        return Ok(back_to(
-            id,
-            "That reply is too long (1,500 characters at most).",
-        ));
+        return Ok(back_to(id, Notice::TooLong));
     }
     match state.hub.handoff.reply(id, who.name(), &text, now()) {
         Ok(out) => {
             outbound::send(&state.hub, out).await.map_err(internal)?;
-            Ok(back_to(id, "Sent."))
+            Ok(back_to(id, Notice::Sent))
         }
         Err(e) => refused(id, e),
     }
@@ -464,7 +588,7 @@ async fn release(
     match state.hub.handoff.release(id, who.name(), now()) {
         Ok((_, out)) => {
             tell_person(&state, out, "release").await;
-            Ok(Redirect::to("/console?msg=Released+to+the+queue.").into_response())
+            Ok(to_queue(id, Notice::Released))
         }
         Err(e) => refused(id, e),
     }
@@ -486,22 +610,40 @@ async fn close(
     match state.hub.handoff.close(id, who.name(), &f.outcome, now()) {
         Ok((_, out)) => {
             tell_person(&state, out, "close").await;
-            Ok(Redirect::to(&format!("/console?msg=Ticket+%23{id}+closed.")).into_response())
+            Ok(to_queue(id, Notice::Closed))
         }
         Err(e) => refused(id, e),
     }
 }
 
 /// Server-sent events: a ping whenever any ticket changes (no content; the page re-fetches).
+/// A counselor may keep a few console tabs live, the server a bounded number overall; the
+/// stream ends when the server shuts down, so an open console never holds up a restart.
 async fn events(
     AxumState(state): AxumState<AppState>,
     who: Result<SignedIn, Response>,
 ) -> Response {
-    if fragment(who).is_err() {
-        return StatusCode::UNAUTHORIZED.into_response();
-    }
+    let who = match fragment(who) {
+        Ok(w) => w,
+        Err(_) => return StatusCode::UNAUTHORIZED.into_response(),
+    };
+    let permit = match state.hub.streams.admit(StreamKind::Console, who.name()) {
+        Ok(p) => p,
+        Err(refused) => {
+            state
+                .hub
+                .metrics
+                .inc("haven_streams_refused_total", &[("kind", "console")]);
+            tracing::warn!(reason = %refused, "console live stream refused");
+            let status = match refused {
+                Refused::Closing => StatusCode::SERVICE_UNAVAILABLE,
+                Refused::Holder | Refused::Total => StatusCode::TOO_MANY_REQUESTS,
+            };
+            return private(status.into_response());
+        }
+    };
     let rx = state.hub.handoff.subscribe();
-    let stream = ping_stream(rx);
+    let stream = ping_stream(rx, permit);
     private(
         Sse::new(stream)
             .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
@@ -511,14 +653,22 @@ async fn events(
 
 fn ping_stream(
     rx: tokio::sync::broadcast::Receiver<crate::handoff::DeskEvent>,
+    permit: StreamPermit,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
-    futures_util::stream::unfold(rx, |mut rx| async move {
-        match rx.recv().await {
-            // A lagging receiver missed events; one ping still makes the page catch up.
-            Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                Some((Ok(Event::default().data("changed")), rx))
-            }
-            Err(tokio::sync::broadcast::error::RecvError::Closed) => None,
+    futures_util::stream::unfold((rx, permit), |(mut rx, mut permit)| async move {
+        if *permit.closing.borrow() {
+            return None;
+        }
+        tokio::select! {
+            r = rx.recv() => match r {
+                // A lagging receiver missed events; one ping still makes the page catch up.
+                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    Some((Ok(Event::default().data("changed")), (rx, permit)))
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => None,
+            },
+            // The server is shutting down (or the sender is gone): the stream ends.
+            _ = permit.closing.changed() => None,
         }
     })
 }
