@@ -335,7 +335,7 @@ async fn serve_keeps_its_data_private_to_its_own_user() {
 #[test]
 fn serve_refuses_a_short_secret_and_names_it() {
     let dir = tempfile::tempdir().unwrap();
-    let out = haven()
+    let mut child = haven()
         .arg("serve")
         .env("HAVEN_DATA", dir.path())
         .env("HAVEN_LISTEN", "127.0.0.1:0")
@@ -345,10 +345,26 @@ fn serve_refuses_a_short_secret_and_names_it() {
             "https://bot.example.org/telegram",
         )
         .env("HAVEN_TELEGRAM_SECRET", "x")
-        .output()
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    // It must stop at once; a server that started instead would run until killed.
+    let deadline = std::time::Instant::now() + NEVER;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("haven serve started with a one-character webhook secret");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(!status.success());
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
     assert!(
         err.contains("HAVEN_TELEGRAM_SECRET: is 1 characters long; it must be at least 32"),
         "{err}"
