@@ -46,6 +46,7 @@ pub const KEYS: &[&str] = &[
     "HAVEN_RATE_LIMIT",
     "HAVEN_METRICS_TOKEN",
     "HAVEN_MAX_CONNECTIONS",
+    "HAVEN_TRUSTED_PROXIES",
 ];
 
 /// HTTP connections open at once unless `HAVEN_MAX_CONNECTIONS` says otherwise.
@@ -90,6 +91,9 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// HTTP connections open at once (`HAVEN_MAX_CONNECTIONS`); live streams get a share.
     pub max_connections: usize,
+    /// Reverse proxies whose `X-Forwarded-For` is believed, besides this machine
+    /// (`HAVEN_TRUSTED_PROXIES`, comma-separated addresses).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Clone, Debug)]
@@ -412,6 +416,22 @@ impl Config {
                     )
                 })?,
         };
+        let trusted_proxies = match get("HAVEN_TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(v) => v
+                .split(',')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(|a| {
+                    a.parse::<std::net::IpAddr>().map_err(|_| {
+                        invalid(
+                            "HAVEN_TRUSTED_PROXIES",
+                            format!("`{a}` is not an IP address (list the proxies' addresses, e.g. 172.17.0.1)"),
+                        )
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+        };
         let referrals = parsed.referrals.unwrap_or_default();
         referrals.validate()?;
         Ok(Config {
@@ -430,6 +450,7 @@ impl Config {
             counselors: parsed.counselors.unwrap_or_default(),
             metrics_token,
             max_connections,
+            trusted_proxies,
         })
     }
 }
@@ -554,6 +575,10 @@ mod tests {
         assert!(err(&[("HAVEN_SESSION_TTL", "soon")]).starts_with("HAVEN_SESSION_TTL:"));
         assert!(err(&[("HAVEN_SECRET", "short")]).starts_with("HAVEN_SECRET:"));
         assert!(err(&[("HAVEN_MAX_CONNECTIONS", "2")]).starts_with("HAVEN_MAX_CONNECTIONS:"));
+        assert!(
+            err(&[("HAVEN_TRUSTED_PROXIES", "172.17.0.1, proxy.local")])
+                .starts_with("HAVEN_TRUSTED_PROXIES:")
+        );
         assert!(
             err(&[("HAVEN_COUNSELOR_CHAT_ID", "-100")]).starts_with("HAVEN_COUNSELOR_CHAT_ID:")
         );

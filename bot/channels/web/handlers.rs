@@ -594,7 +594,7 @@ pub async fn message(
         Channel::Web,
         &session.id,
         Content::Text(&text_in),
-        peer.network(&state.hub.haven.keys),
+        peer.network(&state.hub),
     )
     .await
     {

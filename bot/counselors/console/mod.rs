@@ -213,7 +213,7 @@ async fn login(
     Form(f): Form<LoginForm>,
 ) -> Response {
     let now = now();
-    let network = peer.network(&state.hub.haven.keys);
+    let network = peer.network(&state.hub);
     let expected = auth::cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
     if expected.is_empty() || !same(&expected, &f.csrf) {
         return login_form(
