@@ -69,6 +69,16 @@ impl Metrics {
                 "Sessions stored, as counted by the last sweep (once a minute).",
             ),
             (
+                "haven_send_retries_total",
+                "counter",
+                "Sends that failed for now and will be tried again, by channel.",
+            ),
+            (
+                "haven_web_handoffs_refused_total",
+                "counter",
+                "Web chat requests for a counselor refused by the caps on open web tickets, by reason (visitor, network, total).",
+            ),
+            (
                 "haven_carrier_optouts_ignored_total",
                 "counter",
                 "Carrier opt-out callbacks (21610) not acted on: about a text sent before the person's last START, or too old to place.",

@@ -784,6 +784,11 @@ async fn throwaway_web_sessions_cannot_flood_the_queue_and_every_overdose_is_ans
     };
     assert_eq!(refused("network"), 28);
     assert_eq!(refused("total"), 7);
+    let text = server.state.hub.metrics.render();
+    assert!(
+        text.contains("haven_web_handoffs_refused_total{reason=\"network\"} 28"),
+        "operators see the cap is hit: {text}"
+    );
     // Someone refused is told where to turn instead.
     let mut v = Visitor::arrive_from(&server, "192.0.2.1").await;
     let (_, body) = v.say("can i talk to someone").await;
