@@ -44,7 +44,30 @@ pub const KEYS: &[&str] = &[
     "HAVEN_TELEGRAM_SECRET",
     "HAVEN_COUNSELOR_CHAT_ID",
     "HAVEN_RATE_LIMIT",
+    "HAVEN_METRICS_TOKEN",
+    "HAVEN_MAX_CONNECTIONS",
+    "HAVEN_TRUSTED_PROXIES",
 ];
+
+/// HTTP connections open at once unless `HAVEN_MAX_CONNECTIONS` says otherwise.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1000;
+
+/// The shortest secret haven accepts (`HAVEN_SECRET`, `HAVEN_TELEGRAM_SECRET`,
+/// `HAVEN_METRICS_TOKEN`, `HAVEN_TWILIO_AUTH_TOKEN`), in characters: 32 random characters are
+/// beyond guessing, and a shorter value is most likely a placeholder or a cut-off paste.
+pub const MIN_SECRET_CHARS: usize = 32;
+
+/// The refusal for a secret that is too short. It says how long the value is, never the value.
+fn short_secret(key: &'static str, given: &str) -> ConfigError {
+    invalid(
+        key,
+        format!(
+            "is {} characters long; it must be at least {MIN_SECRET_CHARS}. Make a random one \
+             with `openssl rand -hex 32`",
+            given.chars().count()
+        ),
+    )
+}
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -64,6 +87,13 @@ pub struct Config {
     pub referrals: ReferralsConfig,
     /// The `[counselors]` section, kept as TOML for the handoff module to read.
     pub counselors: toml::Table,
+    /// The bearer token `/metrics` asks for; without one `/metrics` is off (404).
+    pub metrics_token: Option<String>,
+    /// HTTP connections open at once (`HAVEN_MAX_CONNECTIONS`); live streams get a share.
+    pub max_connections: usize,
+    /// Reverse proxies whose `X-Forwarded-For` is believed, besides this machine
+    /// (`HAVEN_TRUSTED_PROXIES`, comma-separated addresses).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Clone, Debug)]
@@ -192,9 +222,9 @@ impl Config {
                 })?,
         };
         if let Some(s) = get("HAVEN_SECRET")
-            && s.len() < 16
+            && s.chars().count() < MIN_SECRET_CHARS
         {
-            return Err(invalid("HAVEN_SECRET", "must be at least 16 characters"));
+            return Err(short_secret("HAVEN_SECRET", &s));
         }
         let public_url = get("HAVEN_PUBLIC_URL");
         if let Some(u) = &public_url {
@@ -234,6 +264,10 @@ impl Config {
                         "HAVEN_TWILIO_ACCOUNT_SID",
                         "must be AC followed by 32 hex digits",
                     ));
+                }
+                // Twilio's Auth Tokens are 32 characters: a shorter one was cut when pasted.
+                if token.trim().chars().count() < MIN_SECRET_CHARS {
+                    return Err(short_secret("HAVEN_TWILIO_AUTH_TOKEN", token.trim()));
                 }
                 let from = get("HAVEN_TWILIO_FROM");
                 let messaging_service_sid = get("HAVEN_TWILIO_MESSAGING_SERVICE_SID");
@@ -301,14 +335,18 @@ impl Config {
                         ));
                     }
                     (Some(u), Some(s)) => {
-                        let ok = (1..=256).contains(&s.len())
+                        let ok = s.len() <= 256
                             && s.chars()
                                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
                         if !ok {
                             return Err(invalid(
                                 "HAVEN_TELEGRAM_SECRET",
-                                "must be 1-256 characters of A-Z, a-z, 0-9, _ and -",
+                                "must be 32-256 characters of A-Z, a-z, 0-9, _ and -",
                             ));
+                        }
+                        // Telegram accepts a single character; anyone could guess that.
+                        if s.len() < MIN_SECRET_CHARS {
+                            return Err(short_secret("HAVEN_TELEGRAM_SECRET", &s));
                         }
                         let parsed = url::Url::parse(&u)
                             .map_err(|e| invalid("HAVEN_TELEGRAM_WEBHOOK_URL", e.to_string()))?;
@@ -352,6 +390,48 @@ impl Config {
                 )
             })?,
         };
+        let metrics_token = get("HAVEN_METRICS_TOKEN");
+        if let Some(t) = &metrics_token {
+            // It travels in an `Authorization: Bearer` header: visible ASCII only.
+            if !t.chars().all(|c| c.is_ascii_graphic()) {
+                return Err(invalid(
+                    "HAVEN_METRICS_TOKEN",
+                    "must be letters, digits and punctuation, without spaces",
+                ));
+            }
+            if t.chars().count() < MIN_SECRET_CHARS {
+                return Err(short_secret("HAVEN_METRICS_TOKEN", t));
+            }
+        }
+        let max_connections = match get("HAVEN_MAX_CONNECTIONS") {
+            None => DEFAULT_MAX_CONNECTIONS,
+            Some(v) => v
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (8..=1_000_000).contains(n))
+                .ok_or_else(|| {
+                    invalid(
+                        "HAVEN_MAX_CONNECTIONS",
+                        "must be a number of connections from 8 up (keep it below LimitNOFILE)",
+                    )
+                })?,
+        };
+        let trusted_proxies = match get("HAVEN_TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(v) => v
+                .split(',')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(|a| {
+                    a.parse::<std::net::IpAddr>().map_err(|_| {
+                        invalid(
+                            "HAVEN_TRUSTED_PROXIES",
+                            format!("`{a}` is not an IP address (list the proxies' addresses, e.g. 172.17.0.1)"),
+                        )
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+        };
         let referrals = parsed.referrals.unwrap_or_default();
         referrals.validate()?;
         Ok(Config {
@@ -368,7 +448,55 @@ impl Config {
             rate_limit_per_minute,
             referrals,
             counselors: parsed.counselors.unwrap_or_default(),
+            metrics_token,
+            max_connections,
+            trusted_proxies,
         })
+    }
+}
+
+impl Config {
+    /// Creates the data directory (and its parents) private to haven's user, mode 0700, or
+    /// makes an existing one private. Everything under it is about people: sessions, sealed
+    /// transcripts, the key that makes pseudonyms.
+    pub fn create_data_dir(&self) -> Result<(), ConfigError> {
+        let dir = &self.data;
+        let failed = |e: std::io::Error| {
+            invalid(
+                "HAVEN_DATA",
+                format!("cannot create the data directory {}: {e}", dir.display()),
+            )
+        };
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+            builder.mode(0o700);
+            builder.create(dir).map_err(failed)?;
+            let mode = std::fs::metadata(dir).map_err(failed)?.permissions().mode();
+            if mode & 0o077 != 0 {
+                std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(
+                    |e| {
+                        invalid(
+                            "HAVEN_DATA",
+                            format!(
+                                "{} is readable by other users (mode {:o}) and cannot be made private: {e}",
+                                dir.display(),
+                                mode & 0o777
+                            ),
+                        )
+                    },
+                )?;
+                tracing::warn!(
+                    dir = %dir.display(),
+                    "the data directory was readable by other users; it is now private (0700)"
+                );
+            }
+        }
+        #[cfg(not(unix))]
+        builder.create(dir).map_err(failed)?;
+        Ok(())
     }
 }
 
@@ -402,19 +530,20 @@ mod tests {
     #[test]
     fn incomplete_configuration_names_the_variable() {
         let sid = "AC0123456789abcdef0123456789abcdef"; // a fake SID
+        const TOKEN: &str = "0123456789abcdef0123456789abcdef"; // a fake Auth Token
         let err = |v: &[(&str, &str)]| load(v).unwrap_err().to_string();
         assert!(err(&[("HAVEN_TWILIO_ACCOUNT_SID", sid)]).starts_with("HAVEN_TWILIO_AUTH_TOKEN:"));
         assert!(
             err(&[
                 ("HAVEN_TWILIO_ACCOUNT_SID", sid),
-                ("HAVEN_TWILIO_AUTH_TOKEN", "t")
+                ("HAVEN_TWILIO_AUTH_TOKEN", TOKEN)
             ])
             .starts_with("HAVEN_TWILIO_FROM:")
         );
         assert!(
             err(&[
                 ("HAVEN_TWILIO_ACCOUNT_SID", sid),
-                ("HAVEN_TWILIO_AUTH_TOKEN", "t"),
+                ("HAVEN_TWILIO_AUTH_TOKEN", TOKEN),
                 ("HAVEN_TWILIO_FROM", "+15555550100")
             ])
             .starts_with("HAVEN_PUBLIC_URL:")
@@ -422,7 +551,7 @@ mod tests {
         assert!(
             err(&[
                 ("HAVEN_TWILIO_ACCOUNT_SID", "nope"),
-                ("HAVEN_TWILIO_AUTH_TOKEN", "t")
+                ("HAVEN_TWILIO_AUTH_TOKEN", TOKEN)
             ])
             .starts_with("HAVEN_TWILIO_ACCOUNT_SID:")
         );
@@ -445,8 +574,63 @@ mod tests {
         );
         assert!(err(&[("HAVEN_SESSION_TTL", "soon")]).starts_with("HAVEN_SESSION_TTL:"));
         assert!(err(&[("HAVEN_SECRET", "short")]).starts_with("HAVEN_SECRET:"));
+        assert!(err(&[("HAVEN_MAX_CONNECTIONS", "2")]).starts_with("HAVEN_MAX_CONNECTIONS:"));
+        assert!(
+            err(&[("HAVEN_TRUSTED_PROXIES", "172.17.0.1, proxy.local")])
+                .starts_with("HAVEN_TRUSTED_PROXIES:")
+        );
         assert!(
             err(&[("HAVEN_COUNSELOR_CHAT_ID", "-100")]).starts_with("HAVEN_COUNSELOR_CHAT_ID:")
+        );
+    }
+
+    // Issue 12: a one-character Telegram webhook secret was accepted.
+    #[test]
+    fn short_secrets_are_refused_with_their_length_never_their_value() {
+        let sid = "AC0123456789abcdef0123456789abcdef";
+        let long = "A".repeat(MIN_SECRET_CHARS);
+        let short = "s3cr3t-but-too-short";
+        let telegram = |secret: &str| {
+            load(&[
+                ("HAVEN_TELEGRAM_TOKEN", "1:A"),
+                ("HAVEN_TELEGRAM_WEBHOOK_URL", "https://x.org/tg"),
+                ("HAVEN_TELEGRAM_SECRET", secret),
+            ])
+        };
+        let twilio = |token: &str| {
+            load(&[
+                ("HAVEN_TWILIO_ACCOUNT_SID", sid),
+                ("HAVEN_TWILIO_AUTH_TOKEN", token),
+                ("HAVEN_TWILIO_FROM", "+15555550100"),
+                ("HAVEN_PUBLIC_URL", "https://x.org"),
+            ])
+        };
+        for (key, result) in [
+            ("HAVEN_TELEGRAM_SECRET", telegram("x")),
+            ("HAVEN_TELEGRAM_SECRET", telegram(short)),
+            ("HAVEN_SECRET", load(&[("HAVEN_SECRET", short)])),
+            (
+                "HAVEN_METRICS_TOKEN",
+                load(&[("HAVEN_METRICS_TOKEN", short)]),
+            ),
+            ("HAVEN_TWILIO_AUTH_TOKEN", twilio(short)),
+        ] {
+            let e = result.unwrap_err().to_string();
+            assert!(e.starts_with(&format!("{key}: ")), "{e}");
+            assert!(e.contains("at least 32"), "{e}");
+            assert!(
+                !e.contains(short),
+                "the secret itself is never printed: {e}"
+            );
+        }
+        assert!(telegram(&long).is_ok());
+        assert!(load(&[("HAVEN_SECRET", &long)]).is_ok());
+        assert!(twilio(&long).is_ok());
+        let c = load(&[("HAVEN_METRICS_TOKEN", &long)]).unwrap();
+        assert_eq!(c.metrics_token.as_deref(), Some(long.as_str()));
+        assert!(
+            load(&[("HAVEN_METRICS_TOKEN", &format!("{long} x"))]).is_err(),
+            "no spaces in a bearer token"
         );
     }
 

@@ -362,6 +362,7 @@ pub fn effect_name(e: &crate::engine::Effect) -> &'static str {
         Effect::Relay { .. } => "relay",
         Effect::HandoffEmergency { .. } => "handoff-emergency",
         Effect::LeaveHandoff => "leave-handoff",
+        Effect::HandoffFull => "handoff-full",
         Effect::Forget => "forget",
         Effect::Feedback { .. } => "feedback",
         Effect::Referred { .. } => "referred",

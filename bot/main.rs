@@ -206,6 +206,7 @@ fn parse_lang(s: &str) -> Result<Lang, String> {
 }
 
 fn main() -> ExitCode {
+    private_files();
     let args = Args::parse();
     init_logging();
     let result = Config::load(args.config.as_deref())
@@ -260,10 +261,11 @@ fn run(command: Command, config: &Config) -> anyhow::Result<bool> {
         },
         Command::Serve => {
             let runtime = tokio::runtime::Runtime::new()?;
-            runtime.block_on(haven::server::run(
-                config.clone(),
-                haven::server::shutdown_signal(),
-            ))?;
+            runtime.block_on(async {
+                // Listen for SIGTERM before anything else, so an early one stops cleanly.
+                let stop = haven::server::shutdown_signal();
+                haven::server::run(config.clone(), stop).await
+            })?;
             Ok(true)
         }
         Command::Services { what } => match what {
@@ -301,6 +303,18 @@ fn run(command: Command, config: &Config) -> anyhow::Result<bool> {
                 single_reply,
             } => cli::bench::http(config, seconds, concurrency, single_reply).map(|()| true),
         },
+    }
+}
+
+/// Everything haven writes (the database, the key file, counselor accounts, the directory) is
+/// for its own user alone: new files are created 0600 and directories 0700, whatever umask the
+/// shell or service manager gave (the systemd unit sets `UMask=0077` too).
+fn private_files() {
+    #[cfg(unix)]
+    // SAFETY: umask(2) only sets the process's file-creation mask and cannot fail; no other
+    // thread exists yet to race with it.
+    unsafe {
+        libc::umask(0o077);
     }
 }
 

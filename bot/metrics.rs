@@ -63,7 +63,36 @@ impl Metrics {
                 "gauge",
                 "Messages waiting in the SMS outbox.",
             ),
-            ("haven_sessions", "gauge", "Sessions stored."),
+            (
+                "haven_sessions",
+                "gauge",
+                "Sessions stored, as counted by the last sweep (once a minute).",
+            ),
+            (
+                "haven_send_retries_total",
+                "counter",
+                "Sends that failed for now and will be tried again, by channel.",
+            ),
+            (
+                "haven_web_handoffs_refused_total",
+                "counter",
+                "Web chat requests for a counselor refused by the caps on open web tickets, by reason (visitor, network, total).",
+            ),
+            (
+                "haven_carrier_optouts_ignored_total",
+                "counter",
+                "Carrier opt-out callbacks (21610) not acted on: about a text sent before the person's last START, or too old to place.",
+            ),
+            (
+                "haven_live_streams",
+                "gauge",
+                "Live-update streams open, by kind (web, console).",
+            ),
+            (
+                "haven_streams_refused_total",
+                "counter",
+                "Live-update streams refused by their caps, by kind (web, console).",
+            ),
         ] {
             m.describe(name, kind, help);
         }

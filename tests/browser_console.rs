@@ -48,9 +48,16 @@ async fn a_visitor_reaches_a_counselor_on_the_console_and_comes_back_to_the_bot(
         .await;
 
     visitor.goto(&server.url).await;
+    // A first message asking for a person: the visitor joins the line when they write again.
     visitor.send_chat("can i talk to a real person").await;
     visitor
-        .wait_for_text("#log .msg.bot .text", "in line for a counselor", WAIT)
+        .wait_for_text("#log .msg.bot .text", "Send one more message", WAIT)
+        .await;
+    visitor
+        .send_chat("my friend and i used together and im worried")
+        .await;
+    visitor
+        .wait_for_text("#log .msg.bot .text", "number 1 in line", WAIT)
         .await;
 
     // The ticket appears in the open queue page, without reloading it.
@@ -73,8 +80,9 @@ async fn a_visitor_reaches_a_counselor_on_the_console_and_comes_back_to_the_bot(
         .await;
     let transcript = counselor.text(&counselor.find("#transcript").await).await;
     assert!(
-        transcript.contains("can i talk to a real person"),
-        "{transcript}"
+        transcript.contains("can i talk to a real person")
+            && transcript.contains("my friend and i used together"),
+        "the counselor reads both messages: {transcript}"
     );
 
     visitor
@@ -192,9 +200,12 @@ async fn two_counselors_claiming_at_once_one_wins() {
     let server = server(dir.path()).await;
     let visitor = Browser::start(Options::phone()).await;
     visitor.goto(&server.url).await;
+    // After a first exchange, asking for a person puts the visitor in line at once.
+    visitor.send_chat("hi").await;
+    visitor.wait_for_count("#log .msg.bot .text", 1, WAIT).await;
     visitor.send_chat("can i talk to someone").await;
     visitor
-        .wait_for_text("#log .msg.bot .text", "in line", WAIT)
+        .wait_for_text("#log .msg.bot .text", "number 1 in line", WAIT)
         .await;
     let id = server.state.hub.handoff.queue().unwrap()[0].id;
     visitor.quit().await;

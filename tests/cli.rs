@@ -164,6 +164,13 @@ fn one_typo_gives_one_problem_with_a_suggestion() {
             std::fs::write(flows.join(p.file_name().unwrap()), text).unwrap();
         }
     }
+    // The triage concepts the flows name live beside them.
+    let concepts = flows.join("concepts");
+    std::fs::create_dir(&concepts).unwrap();
+    for e in std::fs::read_dir(root.join("flows/concepts")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, concepts.join(p.file_name().unwrap())).unwrap();
+    }
     let out = haven()
         .arg("--flows")
         .arg(&flows)
@@ -507,10 +514,7 @@ fn check_finds_variables_that_nothing_gives_at_their_place_in_the_ftl_file() {
         .iter()
         .find(|l| l.starts_with(&format!("{}:3:", menu.display())))
         .unwrap_or_else(|| panic!("{stdout}"));
-    assert!(
-        nme.contains(":3:23: unknown variable $nme ("),
-        "{nme}"
-    );
+    assert!(nme.contains(":3:23: unknown variable $nme ("), "{nme}");
     assert!(
         lines.contains(
             &format!(
@@ -574,5 +578,54 @@ fn chat_json_keeps_plain_text_replies_and_adds_the_places_as_data() {
         places[1],
         serde_json::json!([]),
         "the question lists no places"
+    );
+}
+
+// Issue 12 (deploy): the shipped unit and image keep haven's data to its own user and leave
+// room for its connections; the image runs as no one in particular, with the data in a volume.
+#[test]
+fn the_shipped_unit_and_image_keep_data_private_and_room_for_connections() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let unit = std::fs::read_to_string(root.join("deploy/haven.service")).unwrap();
+    let setting = |key: &str| {
+        unit.lines()
+            .find_map(|l| l.strip_prefix(&format!("{key}=")))
+            .unwrap_or_else(|| panic!("haven.service sets {key}"))
+            .trim()
+            .to_owned()
+    };
+    assert_eq!(setting("UMask"), "0077");
+    assert_eq!(setting("StateDirectoryMode"), "0700");
+    let files: usize = setting("LimitNOFILE").parse().unwrap();
+    assert!(
+        files >= 2 * haven::config::DEFAULT_MAX_CONNECTIONS,
+        "LimitNOFILE {files} leaves room for the default connections and the database"
+    );
+    let stop: u64 = setting("TimeoutStopSec").parse().unwrap();
+    assert!(
+        stop > haven::server::Limits::default().drain.as_secs(),
+        "systemd waits longer than haven's drain, so the final flush runs"
+    );
+    let env = std::fs::read_to_string(root.join("deploy/haven.env.example")).unwrap();
+    assert!(
+        env.contains("HAVEN_DATA=/var/lib/haven/"),
+        "haven creates its data dir inside StateDirectory"
+    );
+
+    let docker = std::fs::read_to_string(root.join("Dockerfile")).unwrap();
+    let user = docker
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix("USER "))
+        .expect("the image sets a user");
+    assert!(
+        !user.starts_with("root") && !user.starts_with('0'),
+        "{user}"
+    );
+    assert!(docker.contains("VOLUME [\"/data\"]"));
+    assert!(docker.contains("HAVEN_DATA=/data"));
+    assert!(
+        docker.contains("-m 0700 /data"),
+        "the volume starts private"
     );
 }

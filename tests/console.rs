@@ -16,6 +16,8 @@ struct Client {
     base: String,
     http: reqwest::Client,
     cookies: HashMap<String, String>,
+    /// The address the reverse proxy says this client came from (`X-Forwarded-For`).
+    forwarded_for: Option<String>,
 }
 
 struct Page {
@@ -33,6 +35,21 @@ impl Client {
                 .build()
                 .unwrap(),
             cookies: HashMap::new(),
+            forwarded_for: None,
+        }
+    }
+
+    /// A client behind the reverse proxy, from `ip`.
+    fn from(base: &str, ip: &str) -> Client {
+        let mut c = Client::new(base);
+        c.forwarded_for = Some(ip.to_owned());
+        c
+    }
+
+    fn with_forwarded(&self, r: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match &self.forwarded_for {
+            Some(ip) => r.header("x-forwarded-for", ip),
+            None => r,
         }
     }
 
@@ -67,8 +84,7 @@ impl Client {
 
     async fn get(&mut self, path: &str) -> Page {
         let r = self
-            .http
-            .get(format!("{}{path}", self.base))
+            .with_forwarded(self.http.get(format!("{}{path}", self.base)))
             .header("cookie", self.cookie_header())
             .send()
             .await
@@ -81,8 +97,7 @@ impl Client {
             .extend_pairs(form)
             .finish();
         let r = self
-            .http
-            .post(format!("{}{path}", self.base))
+            .with_forwarded(self.http.post(format!("{}{path}", self.base)))
             .header("cookie", self.cookie_header())
             .header("content-type", "application/x-www-form-urlencoded")
             .body(body)
@@ -270,7 +285,14 @@ async fn login_claim_reply_close_relays_to_the_person_and_cookies_are_safe() {
             &[("csrf", &csrf), ("outcome", "not-an-outcome")],
         )
         .await;
-    assert!(p.location.unwrap().contains("unknown+outcome"));
+    let to = p.location.unwrap();
+    assert!(to.ends_with("?notice=bad-outcome"), "{to}");
+    assert!(
+        c.get(&to)
+            .await
+            .body
+            .contains("Pick one of the outcomes in the list.")
+    );
     let p = c
         .post(
             &format!("/console/ticket/{id}/close"),
@@ -303,11 +325,11 @@ async fn two_counselors_claiming_at_once_one_wins_and_the_other_is_told() {
     let locations = [pm.location.unwrap(), pb.location.unwrap()];
     let won = locations
         .iter()
-        .filter(|l| l.contains("You+have+this+ticket"))
+        .filter(|l| l.ends_with("?notice=claimed"))
         .count();
     let lost = locations
         .iter()
-        .filter(|l| l.contains("claimed+it+first"))
+        .filter(|l| l.ends_with("?notice=taken"))
         .count();
     assert_eq!((won, lost), (1, 1), "{locations:?}");
     let holder = server
@@ -339,6 +361,14 @@ async fn two_counselors_claiming_at_once_one_wins_and_the_other_is_told() {
             .body
             .contains(&format!("is with <b>{holder}</b>")),
         "and says who has it"
+    );
+    let told = loser
+        .get(&format!("/console/ticket/{id}?notice=taken"))
+        .await
+        .body;
+    assert!(
+        told.contains(&format!("{holder} claimed it first.")),
+        "the loser is told who: {told}"
     );
     assert!(winner.get("/console").await.body.contains(">you<"));
 }
@@ -712,4 +742,103 @@ async fn session_cookies_are_http_only_same_site_and_secure_over_https() {
             .contains("default-src 'self'")
     );
     assert!(haven::counselors::console::auth::set_cookie("t", true).contains("; Secure"));
+}
+
+// Issue 12: 50 failed logins with made-up names locked every counselor out for 15 minutes,
+// repeatable forever, and the failure map grew with every name. Failures now count per name
+// and per client network, never for everyone.
+#[tokio::test]
+async fn failed_logins_with_made_up_names_lock_out_only_their_own_network() {
+    let (_d, _f, server) = rig().await;
+    let mut attacker = Client::from(&server.url, "203.0.113.66");
+    for i in 0..50 {
+        let p = attacker.login(&format!("made-up-{i}"), "password123").await;
+        assert!(p.status == 401 || p.status == 429, "{}", p.status);
+    }
+    let p = attacker.login("maria", "correct horse battery").await;
+    assert_eq!(p.status, 429, "the attacker's network waits");
+    // Maria, at home, signs in as usual.
+    let mut maria = Client::from(&server.url, "198.51.100.23");
+    let p = maria.login("maria", "correct horse battery").await;
+    assert_eq!(
+        (p.status, p.location.as_deref()),
+        (303, Some("/console")),
+        "{}",
+        p.body
+    );
+}
+
+// Issue 12: /console?msg=... showed any text in the address bar on the console (escaped, but
+// phishing text in haven's own page). Notices are fixed texts named by a code; console answers
+// all say nosniff.
+#[tokio::test]
+async fn the_console_shows_only_its_own_notices_and_is_never_sniffed() {
+    let (_d, _f, server) = rig().await;
+    let id = person_asks_for_a_human(&server).await;
+    let mut c = Client::new(&server.url);
+    c.login("maria", "correct horse battery").await;
+    let phishing = "Your session expired, call 555-0100 with your password";
+    let q: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("msg", phishing)
+        .append_pair("notice", phishing)
+        .finish();
+    for path in [format!("/console?{q}"), format!("/console/ticket/{id}?{q}")] {
+        let p = c.get(&path).await;
+        assert_eq!(p.status, 200);
+        assert!(!p.body.contains("555-0100"), "{path}: {}", p.body);
+        assert!(
+            !p.body.contains("class=\"notice\""),
+            "{path}: no notice at all"
+        );
+    }
+    let p = c.get("/console?notice=released&ticket=12").await;
+    assert!(p.body.contains("Released to the queue."), "{}", p.body);
+    let p = c.get("/console?notice=closed&ticket=%3Cb%3E12").await;
+    assert!(
+        p.body.contains("Ticket closed."),
+        "a ticket that is not a number is left out"
+    );
+    // An action redirects with a code, and the page says the fixed text.
+    let page = c.get(&format!("/console/ticket/{id}")).await;
+    let csrf = field(&page.body, "csrf");
+    let p = c
+        .post(&format!("/console/ticket/{id}/claim"), &[("csrf", &csrf)])
+        .await;
+    let to = p.location.unwrap();
+    assert_eq!(to, format!("/console/ticket/{id}?notice=claimed"));
+    assert!(c.get(&to).await.body.contains("You have this ticket now."));
+    // nosniff on every kind of console answer.
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for path in [
+        "/console",
+        "/console/login",
+        "/console/console.css",
+        "/console/console.js",
+        "/console/queue",
+        "/console/events",
+    ] {
+        let r = http
+            .get(format!("{}{path}", server.url))
+            .header("cookie", c.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.headers()
+                .get("x-content-type-options")
+                .map(|v| v.to_str().unwrap()),
+            Some("nosniff"),
+            "{path}"
+        );
+    }
+    let r = http
+        .get(format!("{}/console", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
 }

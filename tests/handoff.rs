@@ -14,6 +14,8 @@ use support::twilio_fake::{ACCOUNT_SID, AUTH_TOKEN, FakeTwilio};
 
 const PERSON: &str = "+14155550142";
 const HAVEN_NUMBER: &str = "+15555550100";
+/// The bearer token `/metrics` asks for in these tests.
+const METRICS_TOKEN: &str = "metrics-token-for-tests-0123456789abcdef";
 
 struct Rig {
     fake: FakeTwilio,
@@ -36,6 +38,7 @@ async fn rig(data: &std::path::Path, fake: FakeTwilio, counselors_toml: &str) ->
             ("HAVEN_TWILIO_AUTH_TOKEN", AUTH_TOKEN),
             ("HAVEN_TWILIO_FROM", HAVEN_NUMBER),
             ("HAVEN_TWILIO_API_URL", &fake.url),
+            ("HAVEN_METRICS_TOKEN", METRICS_TOKEN),
         ],
     )
     .await;
@@ -44,12 +47,17 @@ async fn rig(data: &std::path::Path, fake: FakeTwilio, counselors_toml: &str) ->
 
 impl Rig {
     async fn sms(&mut self, text: &str) -> String {
+        self.sms_as(PERSON, text).await
+    }
+
+    /// A text from someone else than `PERSON`.
+    async fn sms_as(&mut self, from: &str, text: &str) -> String {
         self.n += 1;
         let sid = format!("SM{:032x}", self.n as u128 + (rand_base() << 64));
         let body = form_urlencoded::Serializer::new(String::new())
             .append_pair("MessageSid", &sid)
             .append_pair("AccountSid", ACCOUNT_SID)
-            .append_pair("From", PERSON)
+            .append_pair("From", from)
             .append_pair("To", HAVEN_NUMBER)
             .append_pair("Body", text)
             .finish();
@@ -138,6 +146,7 @@ impl Rig {
                     reason: "crisis",
                     lines: first.map(|f| (f.to_owned(), now())).into_iter().collect(),
                     after_hours: false,
+                    held: false,
                 },
                 now(),
             )
@@ -246,7 +255,10 @@ async fn a_person_on_sms_reaches_a_counselor_and_comes_back_to_the_bot() {
         "a closed ticket never catches the next message: {back}"
     );
     assert!(r.server.state.hub.handoff.transcript(id).is_err());
-    let metrics = reqwest::get(format!("{}/metrics", r.server.url))
+    let metrics = reqwest::Client::new()
+        .get(format!("{}/metrics", r.server.url))
+        .bearer_auth(METRICS_TOKEN)
+        .send()
         .await
         .unwrap()
         .text()
@@ -904,4 +916,49 @@ async fn the_timer_keeps_a_ticket_whose_session_does_not_know_its_number_yet() {
         .unwrap();
     r.server.state.hub.handoff.tick(now()).unwrap();
     assert!(r.server.state.hub.handoff.ticket(id).unwrap().is_none());
+}
+
+// Issue 12: the handoff timer put the whole queue in order once per ticket it wrote to (n² log n
+// per round). Forty people due a "still waiting" note now cost one ordering of the queue.
+#[tokio::test]
+async fn the_timer_orders_the_queue_once_per_round_not_once_per_ticket() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = rig(dir.path(), FakeTwilio::start().await, "").await;
+    const PEOPLE: usize = 40;
+    for i in 0..PEOPLE {
+        let twiml = r
+            .sms_as(&format!("+1415555{i:04}"), "can i talk to someone")
+            .await;
+        assert!(twiml.contains("counselor"), "{twiml}");
+    }
+    let handoff = &r.server.state.hub.handoff;
+    assert_eq!(handoff.queue().unwrap().len(), PEOPLE);
+    // Six minutes on, every one of them is due a "still waiting" note with their place.
+    let later = now() + 6 * 60;
+    let before = handoff.queue_sorts();
+    let notes = handoff.tick(later).unwrap();
+    let sorts = handoff.queue_sorts() - before;
+    assert_eq!(notes.len(), PEOPLE);
+    let mut places: Vec<String> = notes
+        .iter()
+        .map(|o| {
+            o.texts[0]
+                .split("number ")
+                .nth(1)
+                .unwrap()
+                .split(' ')
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    places.sort_by_key(|p| p.parse::<usize>().unwrap());
+    assert_eq!(places.first().map(String::as_str), Some("1"));
+    assert_eq!(places.last().map(String::as_str), Some("40"));
+    // The server's own timer may run a round meanwhile (every 2 s); one per ticket would be 40.
+    assert!(
+        sorts <= 3,
+        "the queue was ordered {sorts} times for one round"
+    );
+    r.server.stop().await;
 }

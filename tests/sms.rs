@@ -336,21 +336,99 @@ async fn a_carrier_opt_out_is_treated_as_stop() {
         !twiml.contains("<Message>"),
         "the person is opted out: {twiml}"
     );
-    // The status callback says the same for another person.
+    // The status callback says the same for another person, about a text sent by REST.
     let other = "+14155550199";
-    sms(&server, "SM0602", other, "hi").await;
-    let cb = form_urlencoded::Serializer::new(String::new())
-        .append_pair("MessageSid", &sid("0603"))
+    sms(&server, "SM0602", other, "how do i use narcan").await;
+    let sent = fake.wait_for(1, Duration::from_secs(10)).await;
+    let (path, cb) = carrier_opt_out(&server, &sent[0], "0603");
+    assert_eq!(post(&server, &path, &cb, None).await.0, 204);
+    let (_, twiml) = sms(&server, "SM0604", other, "hi").await;
+    assert!(!twiml.contains("<Message>"), "{twiml}");
+    let forged = post(&server, &path, &cb, Some("bad".into())).await;
+    assert_eq!(forged.0, 403);
+}
+
+/// The path (with the query haven put in it) and the signed body of Twilio's status callback
+/// saying that the text `sent` hit a carrier opt-out (21610).
+fn carrier_opt_out(
+    server: &TestServer,
+    sent: &support::twilio_fake::SentSms,
+    sid_short: &str,
+) -> (String, String) {
+    let url = sent
+        .status_callback
+        .as_deref()
+        .expect("haven asks for status callbacks");
+    let path = url
+        .strip_prefix(&server.url)
+        .expect("the callback is on haven's public URL")
+        .to_owned();
+    assert!(path.starts_with("/sms/twilio/status?sent="), "{path}");
+    let body = form_urlencoded::Serializer::new(String::new())
+        .append_pair("MessageSid", &sid(sid_short))
         .append_pair("AccountSid", ACCOUNT_SID)
         .append_pair("MessageStatus", "undelivered")
         .append_pair("ErrorCode", "21610")
-        .append_pair("To", other)
+        .append_pair("To", &sent.to)
         .finish();
-    assert_eq!(post(&server, "/sms/twilio/status", &cb, None).await.0, 204);
-    let (_, twiml) = sms(&server, "SM0604", other, "hi").await;
-    assert!(!twiml.contains("<Message>"), "{twiml}");
-    let forged = post(&server, "/sms/twilio/status", &cb, Some("bad".into())).await;
-    assert_eq!(forged.0, 403);
+    (path, body)
+}
+
+// Issue 12: a replayed signed 21610 callback opted a person out again after START. The
+// callback is Twilio's own (signed, about a text haven sent before the START); replayed after
+// START it must change nothing, while one about a text sent after START still counts.
+#[tokio::test]
+async fn a_replayed_carrier_opt_out_cannot_silence_a_person_after_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeTwilio::start().await;
+    let server = start(dir.path(), &fake, &[]).await;
+    let person = "+14155550166";
+    sms(&server, "SM0901", person, "how do i use narcan").await;
+    let before = fake.wait_for(1, Duration::from_secs(10)).await;
+    let (old_path, old_cb) = carrier_opt_out(&server, &before[0], "0902");
+    // Twilio reports the carrier opt-out: STOP.
+    assert_eq!(post(&server, &old_path, &old_cb, None).await.0, 204);
+    let (_, twiml) = sms(&server, "SM0903", person, "hi").await;
+    assert!(!twiml.contains("<Message>"), "opted out: {twiml}");
+    // The person opts back in.
+    let (_, twiml) = sms(&server, "SM0904", person, "START").await;
+    assert!(twiml.contains("<Message>"), "START answers: {twiml}");
+    // The same signed callback, replayed: still answered 204 (it is genuine), ignored.
+    assert_eq!(post(&server, &old_path, &old_cb, None).await.0, 204);
+    let (_, twiml) = sms(&server, "SM0905", person, "hi").await;
+    assert!(
+        twiml.contains("<Message>"),
+        "a replay must not opt the person out again: {twiml}"
+    );
+    assert_eq!(
+        server.state.hub.metrics.get(
+            "haven_carrier_optouts_ignored_total",
+            &[("reason", "before-start")]
+        ),
+        1
+    );
+    // A callback without haven's send time cannot be placed after the START either.
+    let unplaced = old_path.split('?').next().unwrap().to_owned();
+    assert_eq!(post(&server, &unplaced, &old_cb, None).await.0, 204);
+    let (_, twiml) = sms(&server, "SM0906", person, "hi").await;
+    assert!(twiml.contains("<Message>"), "{twiml}");
+    // A new carrier opt-out, about a text sent after the START, still counts.
+    let n = fake.received().len();
+    sms(&server, "SM0907", person, "how do i use narcan").await;
+    let after = fake.wait_for(n + 1, Duration::from_secs(10)).await;
+    // The newest text haven sent: its callback URL carries the latest send time.
+    let sent_ms = |m: &&support::twilio_fake::SentSms| {
+        let url = m.status_callback.as_deref().unwrap_or("");
+        url.split("sent=")
+            .nth(1)
+            .and_then(|t| t.parse::<i64>().ok())
+    };
+    let newest = after.iter().max_by_key(sent_ms).unwrap();
+    let (new_path, new_cb) = carrier_opt_out(&server, newest, "0908");
+    assert_eq!(post(&server, &new_path, &new_cb, None).await.0, 204);
+    let (_, twiml) = sms(&server, "SM0909", person, "hi").await;
+    assert!(!twiml.contains("<Message>"), "opted out again: {twiml}");
+    server.stop().await;
 }
 
 #[tokio::test]
@@ -380,7 +458,7 @@ async fn a_flood_gets_one_notice_and_others_are_not_slowed() {
 async fn healthz_and_metrics_say_what_is_on_without_identities() {
     let dir = tempfile::tempdir().unwrap();
     let fake = FakeTwilio::start().await;
-    let server = start(dir.path(), &fake, &[]).await;
+    let server = start(dir.path(), &fake, &[("HAVEN_METRICS_TOKEN", METRICS_TOKEN)]).await;
     sms(&server, "SM0800", PERSON, "where can i get narcan").await;
     let health: serde_json::Value = reqwest::get(format!("{}/healthz", server.url))
         .await
@@ -390,12 +468,7 @@ async fn healthz_and_metrics_say_what_is_on_without_identities() {
         .unwrap();
     assert_eq!(health["channels"]["sms"], true);
     assert_eq!(health["channels"]["telegram"], false);
-    let metrics = reqwest::get(format!("{}/metrics", server.url))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = scrape(&server, Some(METRICS_TOKEN)).await.1;
     assert!(
         metrics.contains("haven_messages_in_total{channel=\"sms\"} 1"),
         "{metrics}"
@@ -406,4 +479,78 @@ async fn healthz_and_metrics_say_what_is_on_without_identities() {
     );
     assert!(metrics.contains("haven_outbox_depth"), "{metrics}");
     assert!(!metrics.contains("4155550123"));
+}
+
+/// The bearer token tests configure for `/metrics`.
+const METRICS_TOKEN: &str = "metrics-token-for-tests-0123456789abcdef";
+
+/// `GET /metrics`, with `Authorization: Bearer <token>` when given.
+async fn scrape(server: &TestServer, token: Option<&str>) -> (u16, String) {
+    let mut r = reqwest::Client::new().get(format!("{}/metrics", server.url));
+    if let Some(t) = token {
+        r = r.bearer_auth(t);
+    }
+    let r = r.send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+/// The value of an unlabelled sample in Prometheus text.
+fn sample(metrics: &str, name: &str) -> Option<f64> {
+    metrics
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{name} ")))
+        .and_then(|v| v.trim().parse().ok())
+}
+
+// Issue 12: /metrics was public (live urgent-ticket counts) and every scrape walked all
+// sessions. Now it needs the configured bearer token, is off without one, and a scrape reads
+// what the sweeper counted rather than counting itself.
+#[tokio::test]
+async fn metrics_need_the_bearer_token_and_a_scrape_counts_nothing_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeTwilio::start().await;
+    // Without a token configured, /metrics is off.
+    let off = start(dir.path(), &fake, &[]).await;
+    let (status, body) = scrape(&off, None).await;
+    assert_eq!(status, 404);
+    assert!(body.contains("HAVEN_METRICS_TOKEN"), "{body}");
+    off.stop().await;
+
+    let mut vars: Vec<(&str, String)> = vars(&fake);
+    vars.push(("HAVEN_METRICS_TOKEN", METRICS_TOKEN.into()));
+    let refs: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let server = TestServer::start_with_one_sweep(dir.path(), &refs).await;
+    assert_eq!(scrape(&server, None).await.0, 401, "no token");
+    assert_eq!(
+        scrape(&server, Some("metrics-token-for-tests-0123456789abcdeX"))
+            .await
+            .0,
+        401,
+        "a wrong token"
+    );
+    // The sweeper counts the sessions when the server starts.
+    let swept = loop {
+        let (status, text) = scrape(&server, Some(METRICS_TOKEN)).await;
+        assert_eq!(status, 200);
+        if let Some(n) = sample(&text, "haven_sessions") {
+            break n;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    for i in 0..5 {
+        sms(
+            &server,
+            &format!("SM08{i:02}"),
+            &format!("+1415555020{i}"),
+            "hi",
+        )
+        .await;
+    }
+    assert_eq!(server.state.hub.haven.store.session_count().unwrap(), 5);
+    // Scraping reads the sweeper's count; it does not count the five new sessions itself.
+    for _ in 0..3 {
+        let (_, text) = scrape(&server, Some(METRICS_TOKEN)).await;
+        assert_eq!(sample(&text, "haven_sessions"), Some(swept), "{text}");
+    }
+    server.stop().await;
 }

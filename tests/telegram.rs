@@ -14,7 +14,7 @@ use support::telegram_fake::{FakeTelegram, Person, SendAnswer, TOKEN};
 
 const WAIT: Duration = Duration::from_secs(10);
 const WEBHOOK_URL: &str = "https://haven.example.org/telegram/webhook";
-const SECRET: &str = "test_Secret-0123456789";
+const SECRET: &str = "test_Secret-0123456789-abcdefghijklmnop";
 
 /// Starts haven in long-polling mode. Log capture starts first, so every line is checked.
 async fn polling(data: &Path, fake: &FakeTelegram) -> TestServer {

@@ -20,6 +20,8 @@ struct Visitor {
     /// `name=value` of the session cookie.
     cookie: Option<String>,
     csrf: String,
+    /// The address a reverse proxy on the same machine would say this visitor came from.
+    forwarded_for: Option<String>,
 }
 
 fn cookie_pair(set_cookie: &str) -> String {
@@ -47,7 +49,19 @@ impl Visitor {
             base: server.url.clone(),
             cookie: None,
             csrf: String::new(),
+            forwarded_for: None,
         }
+    }
+
+    /// Loads the page as a visitor from `ip` (behind the reverse proxy, which says so in
+    /// `X-Forwarded-For`).
+    async fn arrive_from(server: &TestServer, ip: &str) -> Visitor {
+        let mut v = Visitor::new(server);
+        v.forwarded_for = Some(ip.to_owned());
+        let (status, html) = v.get("/").await;
+        assert_eq!(status, 200);
+        v.csrf = csrf_in(&html);
+        v
     }
 
     /// Loads the page, as a first visit does.
@@ -73,6 +87,9 @@ impl Visitor {
         let mut r = self.http.request(method, format!("{}{path}", self.base));
         if let Some(c) = &self.cookie {
             r = r.header("cookie", c);
+        }
+        if let Some(ip) = &self.forwarded_for {
+            r = r.header("x-forwarded-for", ip);
         }
         r
     }
@@ -772,5 +789,273 @@ async fn every_phone_number_in_a_reply_is_a_tel_link_in_both_paths() {
         !page.contains("<a class=\"tel\" href=\"tel:988\">988</a> for me"),
         "and not linked"
     );
+    server.stop().await;
+}
+
+/// A server with a counselor account (so people are queued, not told no one is there) and the
+/// web chat's ticket caps set low.
+async fn with_counselors(dir: &std::path::Path, total: usize, per_network: usize) -> TestServer {
+    haven::counselors::console::accounts::Accounts::new(dir)
+        .set("maria", "correct horse battery", 0)
+        .unwrap();
+    let config = dir.join("haven.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[counselors]\nweb_open_tickets = {total}\nweb_open_tickets_per_network = {per_network}\n"
+        ),
+    )
+    .unwrap();
+    TestServer::start_with_config(dir, &config, &[]).await
+}
+
+// Issue 12: 30 throwaway web sessions saying "talk to someone" then "overdose" made 30 urgent
+// tickets in a tenth of a second, each posted to the counselors, ahead of real overdoses. Now
+// the open web tickets are capped per network and overall, and every overdose message still
+// gets the emergency reply at once, in its own answer.
+#[tokio::test]
+async fn throwaway_web_sessions_cannot_flood_the_queue_and_every_overdose_is_answered_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = with_counselors(dir.path(), 5, 2).await;
+    let mut desk = server.state.hub.handoff.subscribe();
+    // Thirty sessions from one network (one machine, through the proxy).
+    for _ in 0..30 {
+        let mut v = Visitor::arrive_from(&server, "203.0.113.7").await;
+        let (status, body) = v.say("can i talk to someone").await;
+        assert_eq!(status, 200);
+        assert!(!replies(&body).is_empty(), "{body}");
+        let (status, body) = v.say("my friend is overdosing").await;
+        assert_eq!(status, 200);
+        assert!(
+            replies(&body)[0].starts_with("Call 911 now."),
+            "the emergency reply comes first, always: {body}"
+        );
+    }
+    let queue = server.state.hub.handoff.queue().unwrap();
+    assert_eq!(queue.len(), 2, "two open web tickets from one network");
+    // Sessions from ten other networks: the overall cap holds.
+    for i in 0..10 {
+        let mut v = Visitor::arrive_from(&server, &format!("198.51.{i}.7")).await;
+        v.say("can i talk to someone").await;
+        let (_, body) = v.say("my friend is overdosing").await;
+        assert!(replies(&body)[0].starts_with("Call 911 now."), "{body}");
+    }
+    let queue = server.state.hub.handoff.queue().unwrap();
+    assert_eq!(queue.len(), 5, "five open web tickets in all");
+    let mut announced = 0;
+    while let Ok(e) = desk.try_recv() {
+        if matches!(e, haven::handoff::DeskEvent::Opened(_)) {
+            announced += 1;
+        }
+    }
+    assert_eq!(
+        announced, 5,
+        "counselors were told of five tickets, not forty"
+    );
+    let refused = |reason| {
+        server
+            .state
+            .hub
+            .metrics
+            .get("haven_web_handoffs_refused_total", &[("reason", reason)])
+    };
+    assert_eq!(refused("network"), 28);
+    assert_eq!(refused("total"), 7);
+    let text = server.state.hub.metrics.render();
+    assert!(
+        text.contains("haven_web_handoffs_refused_total{reason=\"network\"} 28"),
+        "operators see the cap is hit: {text}"
+    );
+    // Someone refused is told where to turn instead.
+    let mut v = Visitor::arrive_from(&server, "192.0.2.1").await;
+    let (_, body) = v.say("can i talk to someone").await;
+    let said = replies(&body).join(" ");
+    assert!(
+        said.contains("can't take more chats") && said.contains("988"),
+        "{said}"
+    );
+    server.stop().await;
+}
+
+// Issue 12: a web visitor joins the queue only after a real exchange. A first message asking
+// for a person opens a held ticket that counselors do not see; the visitor's next message puts
+// it in the queue, with both messages, and they hear their place.
+#[tokio::test]
+async fn a_web_visitor_joins_the_queue_only_after_writing_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = with_counselors(dir.path(), 30, 3).await;
+    let handoff = &server.state.hub.handoff;
+    let mut desk = handoff.subscribe();
+    let mut v = Visitor::arrive(&server).await;
+    let (_, body) = v.say("can i talk to someone").await;
+    let said = replies(&body).join(" ");
+    assert!(said.contains("Send one more message"), "{said}");
+    assert!(handoff.queue().unwrap().is_empty(), "not in the queue yet");
+    assert!(desk.try_recv().is_err(), "counselors are not told yet");
+    let (_, body) = v.say("my roommate relapsed and i am scared").await;
+    let said = replies(&body).join(" ");
+    assert!(said.contains("You're number 1 in line"), "{said}");
+    let queue = handoff.queue().unwrap();
+    assert_eq!(queue.len(), 1);
+    let lines: Vec<String> = handoff
+        .transcript(queue[0].id)
+        .unwrap()
+        .into_iter()
+        .map(|l| l.text)
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "can i talk to someone",
+            "my roommate relapsed and i am scared"
+        ]
+    );
+    assert!(matches!(
+        desk.try_recv(),
+        Ok(haven::handoff::DeskEvent::Opened(_))
+    ));
+    // After a first exchange, asking opens the ticket at once.
+    let mut w = Visitor::arrive(&server).await;
+    w.say("hi").await;
+    let (_, body) = w.say("can i talk to someone").await;
+    assert!(
+        replies(&body).join(" ").contains("number 2 in line"),
+        "{body}"
+    );
+    // A held ticket whose visitor never writes again is closed unseen; they are back with
+    // the bot.
+    let mut x = Visitor::arrive(&server).await;
+    x.say("i need to talk to someone").await;
+    let x_who = server
+        .state
+        .hub
+        .haven
+        .pseudonym(Channel::Web, &x.address(&server));
+    let later = haven::runtime::now() + haven::handoff::HOLD_SECS + 1;
+    handoff.tick(later).unwrap();
+    let session = server.state.hub.haven.store.load(&x_who, later).unwrap();
+    assert!(session.unwrap().session.handoff.is_none());
+    assert_eq!(handoff.queue().unwrap().len(), 2, "the others stay in line");
+    assert_eq!(
+        server
+            .state
+            .hub
+            .metrics
+            .get("haven_handoff_closed_total", &[("outcome", "unconfirmed")]),
+        1
+    );
+    // One visitor cannot open ticket after ticket: three in an hour.
+    let mut y = Visitor::arrive(&server).await;
+    y.say("hi").await;
+    for _ in 0..haven::messaging::admission::TICKETS_PER_VISITOR_PER_HOUR {
+        let (_, body) = y.say("can i talk to someone").await;
+        assert!(replies(&body).join(" ").contains("in line"), "{body}");
+        y.say("menu").await;
+    }
+    let (_, body) = y.say("can i talk to someone").await;
+    assert!(
+        replies(&body).join(" ").contains("can't take more chats"),
+        "{body}"
+    );
+    server.stop().await;
+}
+
+// Issue 12: 800 live-update streams on one cookie were accepted. A visitor may keep three pages
+// live, and the server a share of its connections (here 12 connections: 6 web streams).
+#[tokio::test]
+async fn live_streams_are_capped_per_visitor_and_overall() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path(), &[("HAVEN_MAX_CONNECTIONS", "12")]).await;
+    let open = async |v: &Visitor| {
+        v.request(reqwest::Method::GET, "/chat/events")
+            .send()
+            .await
+            .unwrap()
+    };
+    let a = Visitor::arrive(&server).await;
+    let mut kept = Vec::new();
+    for _ in 0..3 {
+        let r = open(&a).await;
+        assert_eq!(r.status(), 200);
+        kept.push(r);
+    }
+    assert_eq!(open(&a).await.status(), 429, "a fourth tab of one visitor");
+    let b = Visitor::arrive(&server).await;
+    for _ in 0..3 {
+        let r = open(&b).await;
+        assert_eq!(r.status(), 200);
+        kept.push(r);
+    }
+    let c = Visitor::arrive(&server).await;
+    assert_eq!(open(&c).await.status(), 429, "past the overall cap");
+    assert_eq!(
+        server
+            .state
+            .hub
+            .metrics
+            .get("haven_streams_refused_total", &[("kind", "web")]),
+        2
+    );
+    // Without live updates the page still works: a message is answered.
+    let mut c = c;
+    let (status, _) = c.say("hi").await;
+    assert_eq!(status, 200);
+    drop(kept);
+    server.stop().await;
+}
+
+// Issue 12: a cross-site POST to /chat or /chat/exit replaced or cleared the visitor's session
+// cookie (the browser sends no SameSite=Strict cookie with it, so haven started a new session
+// over the running one, or told the browser to forget it).
+#[tokio::test]
+async fn a_cross_site_post_cannot_replace_or_clear_the_visitors_cookie() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path(), &[]).await;
+    let mut v = Visitor::arrive(&server).await;
+    let (status, _) = v.say("hi").await;
+    assert_eq!(status, 200);
+    let session = v.address(&server);
+    let attacker = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let from_elsewhere = [
+        ("sec-fetch-site", "cross-site"),
+        // A browser without Fetch Metadata, judged by the Origin it names.
+        ("origin", "https://elsewhere.example"),
+    ];
+    for (header, value) in from_elsewhere {
+        for path in ["/chat", "/chat/exit"] {
+            let r = attacker
+                .post(format!("{}{path}", server.url))
+                .header(header, value)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body("text=hi&csrf=x")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 403, "{path} from another site ({header})");
+            assert!(
+                set_cookie_of(&r).is_none(),
+                "{path} from another site ({header}) must not set or clear the cookie"
+            );
+        }
+    }
+    // The visitor's own page goes on with the same session.
+    let (status, body) = v.say("how do i use narcan").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(v.address(&server), session);
+    // And Exit quickly from the visitor's own page still works.
+    let csrf = v.csrf.clone();
+    let r = v
+        .request(reqwest::Method::POST, "/chat/exit")
+        .header("sec-fetch-site", "same-origin")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("csrf={csrf}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert!(set_cookie_of(&r).unwrap().contains("Max-Age=0"));
     server.stop().await;
 }

@@ -143,7 +143,7 @@ pub fn http(
 }
 
 const ACCOUNT: &str = "AC00000000000000000000000000000000"; // a fake SID: the benchmark plays Twilio
-const TOKEN: &str = "bench-auth-token";
+const TOKEN: &str = "bench-auth-token-0123456789abcdef";
 
 async fn http_async(
     config: &Config,
@@ -181,7 +181,10 @@ async fn http_async(
     let base = format!("http://{}", listener.local_addr()?);
     let vars: std::collections::BTreeMap<&str, String> = [
         ("HAVEN_DATA", dir.path().display().to_string()),
-        ("HAVEN_SECRET", "benchmark-secret-0123456789".to_string()),
+        (
+            "HAVEN_SECRET",
+            "benchmark-secret-0123456789abcdef".to_string(),
+        ),
         ("HAVEN_PUBLIC_URL", base.clone()),
         ("HAVEN_TWILIO_ACCOUNT_SID", ACCOUNT.to_string()),
         ("HAVEN_TWILIO_AUTH_TOKEN", TOKEN.to_string()),
@@ -196,8 +199,17 @@ async fn http_async(
     let state = Arc::new(haven::server::State::build(cfg)?);
     let (_stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let _tasks = haven::server::spawn_background(&state, stop_rx);
-    let app = haven::server::app(state.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    // The same accept loop (and connection limits) as `haven serve`.
+    let served = state.clone();
+    tokio::spawn(async move {
+        haven::server::serve(
+            listener,
+            served,
+            haven::server::Limits::default(),
+            std::future::pending(),
+        )
+        .await
+    });
 
     // The bare route: the same layers, a constant TwiML answer.
     let bare_app = axum::Router::new()

@@ -88,6 +88,12 @@ pub enum Availability {
     #[default]
     NoService,
     OutOfHours,
+    /// Counselors are there, but the queue has no room for this person now (the web chat's
+    /// caps on open tickets): the hotlines, and no ticket.
+    Full,
+    /// Counselors are there; a ticket asked for in the session's first message is held until
+    /// the person writes again (the web chat: a visitor joins the queue after a real exchange).
+    AfterExchange,
 }
 
 /// Read-only context from the edges: what the engine may know about the world for this message.
@@ -106,8 +112,12 @@ pub enum Effect {
     OptIn,
     /// STOP off SMS: delete everything about the person, without silencing them.
     Forget,
-    /// Open a counselor ticket.
-    Handoff { priority: Priority, reason: String },
+    /// Open a counselor ticket; a `held` one joins the queue when the person writes again.
+    Handoff {
+        priority: Priority,
+        reason: String,
+        held: bool,
+    },
     /// Pass the person's message to the counselor of their open ticket.
     Relay { text: String },
     /// An emergency during an open handoff: raise the ticket to urgent and alert the counselor.
@@ -119,6 +129,9 @@ pub enum Effect {
     Feedback { score: u8 },
     /// A list of nearby services was given (`found`) or none was found, for the reports.
     Referred { kind: String, found: bool },
+    /// The person asked for a counselor and the queue had no room for them
+    /// (`Availability::Full`): they got the hotlines; counted so operators see the cap is hit.
+    HandoffFull,
 }
 
 /// The result of one message.
@@ -391,10 +404,16 @@ impl Exec<'_> {
         }
         match self.ctx.counselors {
             Availability::NoService => self.say("handoff-unavailable"),
+            Availability::Full => {
+                self.effects.push(Effect::HandoffFull);
+                self.say("handoff-full");
+            }
             available => {
+                let held = available == Availability::AfterExchange && self.session.turns <= 1;
                 self.effects.push(Effect::Handoff {
                     priority,
                     reason: reason.to_owned(),
+                    held,
                 });
                 // The handoff module fills in the ticket number once the ticket exists.
                 self.session.handoff = Some(HandoffState {
@@ -404,6 +423,8 @@ impl Exec<'_> {
                 // Out of hours the person gets the fallback at once and may leave a message.
                 self.say(if available == Availability::OutOfHours {
                     "handoff-out-of-hours"
+                } else if held {
+                    "handoff-held"
                 } else {
                     "handoff-queued"
                 });
@@ -881,8 +902,9 @@ impl Exec<'_> {
             );
         }
         let counselors = match self.ctx.counselors {
-            Availability::Available => "available",
+            Availability::Available | Availability::AfterExchange => "available",
             Availability::OutOfHours => "out-of-hours",
+            Availability::Full => "full",
             Availability::NoService => "none",
         };
         vars.insert("counselors".into(), counselors.into());

@@ -12,6 +12,8 @@
 //! outcomes = ["resolved", "referred", "no-response", "other"]
 //! feedback = true                               # "Did this help? 1-3" after a counselor closes
 //! audit_days = 90                               # how long the audit log keeps entries
+//! web_open_tickets = 30                         # web chat tickets open at once, at most
+//! web_open_tickets_per_network = 3              # ... from one client network (IPv4 /24, IPv6 /64)
 //! ```
 //!
 //! Availability: when any counselor is on shift, a counselor is available; when none is, the
@@ -39,6 +41,15 @@ pub struct HandoffConfig {
     /// Whether the person is asked "Did this help?" after a counselor closes.
     pub feedback: bool,
     pub audit_days: i64,
+    /// Caps on open web chat tickets (a web session costs nothing to make; issue 12).
+    pub web_tickets: WebTicketCaps,
+}
+
+/// How many web chat tickets may be open at once, overall and from one client network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WebTicketCaps {
+    pub total: usize,
+    pub per_network: usize,
 }
 
 #[derive(Deserialize, Default)]
@@ -52,6 +63,8 @@ struct Raw {
     shift_max: Option<String>,
     feedback: Option<bool>,
     audit_days: Option<i64>,
+    web_open_tickets: Option<usize>,
+    web_open_tickets_per_network: Option<usize>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -81,6 +94,10 @@ impl Default for HandoffConfig {
             shift_max_secs: 12 * 3600,
             feedback: true,
             audit_days: 90,
+            web_tickets: WebTicketCaps {
+                total: 30,
+                per_network: 3,
+            },
         }
     }
 }
@@ -150,6 +167,18 @@ impl HandoffConfig {
                 return Err(err("audit_days", "a number of days from 1 to 3650"));
             }
             c.audit_days = d;
+        }
+        if let Some(n) = raw.web_open_tickets {
+            if n == 0 {
+                return Err(err("web_open_tickets", "must be 1 or more"));
+            }
+            c.web_tickets.total = n;
+        }
+        if let Some(n) = raw.web_open_tickets_per_network {
+            if n == 0 {
+                return Err(err("web_open_tickets_per_network", "must be 1 or more"));
+            }
+            c.web_tickets.per_network = n;
         }
         Ok(c)
     }

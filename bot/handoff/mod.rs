@@ -25,6 +25,10 @@
 //! reassignment, the [`audit`] log (ticket numbers and counselor names only) and the daily
 //! counters of the reports (`crate::reports`), bumped here as tickets open, are answered, time
 //! out and close.
+//! - A *held* ticket (asked for in a web chat's first message; issue 12) is not in the queue
+//!   and counselors are not told of it: it joins the queue, with the person's words, when they
+//!   write again, and is closed unseen after [`HOLD_SECS`] if they do not.
+//! - The timer puts the queue in order once per round, not once per ticket.
 
 pub mod audit;
 pub mod config;
@@ -32,8 +36,9 @@ pub mod presence;
 pub mod store;
 pub mod ticket;
 
+use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use tokio::sync::broadcast;
 
@@ -44,7 +49,7 @@ use crate::reports::{Fate, Tally};
 use crate::runtime::Haven;
 use crate::store::{GroupFlush, Pseudonym, Sealer};
 use audit::{Action, Audit};
-pub use config::HandoffConfig;
+pub use config::{HandoffConfig, WebTicketCaps};
 use presence::{OnShift, Presence};
 use store::{TicketStore, TicketStoreError, Updated};
 pub use ticket::{Line, Priority, Speaker, Ticket, TicketState, TicketView};
@@ -76,6 +81,17 @@ pub const TEXT_ARGS: &[(&str, &[&str])] = &[
     ("handoff-closed", &[]),
     ("emergency-steps", &[]),
 ];
+
+/// How long a held ticket waits for the person to write again before it is closed unseen.
+pub const HOLD_SECS: i64 = 10 * 60;
+
+/// What became of a person's message while their handoff is open.
+#[derive(Debug)]
+pub struct Relayed {
+    pub ticket: TicketView,
+    /// The message made a held ticket join the queue (the person should hear their place).
+    pub joined: bool,
+}
 
 /// Something to send to a person on their own channel.
 #[derive(Debug, Clone)]
@@ -123,6 +139,8 @@ pub struct Opening<'a> {
     /// transcript (sealed with it, deleted with it).
     pub lines: Vec<(String, i64)>,
     pub after_hours: bool,
+    /// Held out of the queue until the person writes again (a web chat's first message).
+    pub held: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -171,6 +189,8 @@ pub struct Handoff {
     events: broadcast::Sender<DeskEvent>,
     /// Whether any counselor surface exists (a Telegram counselor chat, console accounts).
     present: AtomicBool,
+    /// How many times the queue was put in order (the timer must not do it once per ticket).
+    sorts: AtomicU64,
 }
 
 impl Handoff {
@@ -197,7 +217,7 @@ impl Handoff {
             (
                 "haven_handoff_tickets",
                 "gauge",
-                "Open tickets, by state and priority.",
+                "Open tickets, by state (held, queued, assigned) and priority.",
             ),
             (
                 "haven_handoff_wait_seconds_sum",
@@ -223,6 +243,7 @@ impl Handoff {
             tally,
             events: broadcast::channel(1024).0,
             present: AtomicBool::new(false),
+            sorts: AtomicU64::new(0),
         })
     }
 
@@ -333,15 +354,47 @@ impl Handoff {
         Ok(serde_json::from_slice(&plain).unwrap_or_default())
     }
 
-    /// Open tickets in queue order.
+    /// Open tickets in queue order (held ones are not in the queue yet).
     pub fn queue(&self) -> Result<Vec<TicketView>, HandoffError> {
-        let mut v: Vec<TicketView> = self.store.all()?.iter().map(Ticket::view).collect();
-        v.sort_by_key(TicketView::queue_key);
-        Ok(v)
+        let tickets = self.store.all()?;
+        Ok(self
+            .in_order(&tickets)
+            .into_iter()
+            .map(Ticket::view)
+            .collect())
     }
 
+    /// The tickets of `tickets` that are in the queue, in queue order.
+    fn in_order<'a>(&self, tickets: &'a [Ticket]) -> Vec<&'a Ticket> {
+        self.sorts.fetch_add(1, Ordering::Relaxed);
+        let mut v: Vec<&Ticket> = tickets.iter().filter(|t| !t.held).collect();
+        v.sort_by_key(|t| t.queue_key());
+        v
+    }
+
+    /// How many times the queue has been put in order so far (for tests).
+    pub fn queue_sorts(&self) -> u64 {
+        self.sorts.load(Ordering::Relaxed)
+    }
+
+    /// A ticket counselors may see (not a held one).
     pub fn ticket(&self, id: u64) -> Result<Option<TicketView>, HandoffError> {
-        Ok(self.store.get(id)?.map(|t| t.view()))
+        Ok(self.store.get(id)?.filter(|t| !t.held).map(|t| t.view()))
+    }
+
+    /// Whether ticket `id` is still open (held or not).
+    pub fn is_open(&self, id: u64) -> Result<bool, HandoffError> {
+        Ok(self.store.get(id)?.is_some())
+    }
+
+    /// Ids and channels of every open ticket, held ones included (for the web chat's caps).
+    pub fn open_tickets(&self) -> Result<Vec<(u64, Channel)>, HandoffError> {
+        Ok(self
+            .store
+            .all()?
+            .iter()
+            .map(|t| (t.id, t.channel))
+            .collect())
     }
 
     /// 1-based place in the queue of a queued ticket.
@@ -355,7 +408,8 @@ impl Handoff {
     }
 
     /// Opens a ticket (or returns the one already open for the person). The lines that led to
-    /// it start its transcript.
+    /// it start its transcript. A `held` ticket stays out of the queue, unannounced, until the
+    /// person writes again.
     pub async fn open(&self, o: Opening<'_>, now: i64) -> Result<TicketView, HandoffError> {
         let who = o.who;
         if let Some(t) = self.store.open_ticket_of(&who)? {
@@ -382,6 +436,7 @@ impl Handoff {
             after_hours: o.after_hours,
             emergency: o.priority == Priority::Urgent,
             answered: false,
+            held: o.held,
             transcript: self.seal_lines(&who, &lines)?,
         };
         self.store.create(&t).await?;
@@ -391,22 +446,35 @@ impl Handoff {
                 assigned: false,
             })
         })?;
+        let view = t.view();
+        if o.held {
+            tracing::info!(
+                ticket = t.id,
+                priority = o.priority.as_str(),
+                "handoff held until the person writes again"
+            );
+        } else {
+            self.announce(&t, now);
+        }
+        Ok(view)
+    }
+
+    /// A ticket joins the queue: counted, logged, and counselor surfaces are told.
+    fn announce(&self, t: &Ticket, now: i64) {
         self.metrics.inc(
             "haven_handoff_opened_total",
-            &[("priority", o.priority.as_str())],
+            &[("priority", t.priority.as_str())],
         );
-        self.tally.handoff_opened(o.priority, now);
-        if o.after_hours {
+        self.tally.handoff_opened(t.priority, now);
+        if t.after_hours {
             self.tally.handoff(Fate::OutOfHours, now);
         }
         tracing::info!(
             ticket = t.id,
-            priority = o.priority.as_str(),
+            priority = t.priority.as_str(),
             "handoff opened"
         );
-        let view = t.view();
-        self.emit(DeskEvent::Opened(view.clone()));
-        Ok(view)
+        self.emit(DeskEvent::Opened(t.view()));
     }
 
     fn append(&self, id: u64, line: Line) -> Result<Option<Ticket>, HandoffError> {
@@ -441,13 +509,14 @@ impl Handoff {
         })
     }
 
-    /// The person wrote while in the queue or with a counselor. `None`: no open ticket.
+    /// The person wrote while in the queue or with a counselor. `None`: no open ticket. A
+    /// held ticket joins the queue now, announced with the person's words.
     pub fn person_said(
         &self,
         who: &Pseudonym,
         text: &str,
         now: i64,
-    ) -> Result<Option<TicketView>, HandoffError> {
+    ) -> Result<Option<Relayed>, HandoffError> {
         let Some(t) = self.store.open_ticket_of(who)? else {
             return Ok(None);
         };
@@ -455,12 +524,38 @@ impl Handoff {
         let Some(t) = self.append(t.id, line)? else {
             return Ok(None);
         };
+        if t.held {
+            let r = self.store.update(t.id, |t| {
+                let was_held = t.held;
+                t.held = false;
+                t.last_notice_at = now;
+                (was_held, ())
+            })?;
+            return Ok(match r {
+                Updated::Done(t, ()) => {
+                    self.announce(&t, now);
+                    Some(Relayed {
+                        ticket: t.view(),
+                        joined: true,
+                    })
+                }
+                // Another message promoted it in between: it is in the queue already.
+                Updated::Declined(t, ()) => Some(Relayed {
+                    ticket: t.view(),
+                    joined: false,
+                }),
+                Updated::Missing => None,
+            });
+        }
         self.emit(DeskEvent::Said {
             ticket: t.id,
             from: Speaker::Person,
             text: text.to_owned(),
         });
-        Ok(Some(t.view()))
+        Ok(Some(Relayed {
+            ticket: t.view(),
+            joined: false,
+        }))
     }
 
     /// An overdose during a handoff: the ticket turns urgent and counselors are alerted.
@@ -469,7 +564,7 @@ impl Handoff {
         who: &Pseudonym,
         text: &str,
         now: i64,
-    ) -> Result<Option<TicketView>, HandoffError> {
+    ) -> Result<Option<Relayed>, HandoffError> {
         let Some(t) = self.store.open_ticket_of(who)? else {
             return Ok(None);
         };
@@ -478,7 +573,10 @@ impl Handoff {
             t.emergency = true;
             (true, ())
         })?;
-        if let Updated::Done(t, ()) = r {
+        // A held ticket is announced as urgent when it joins the queue, just below.
+        if let Updated::Done(t, ()) = r
+            && !t.held
+        {
             self.emit(DeskEvent::Escalated(t.view()));
         }
         self.person_said(who, text, now)
@@ -505,10 +603,13 @@ impl Handoff {
         // carry a time, so it is read here.
         self.tally.outcome(outcome, crate::runtime::now());
         tracing::info!(ticket = t.id, outcome, "handoff closed");
-        self.emit(DeskEvent::Closed {
-            ticket: t.id,
-            outcome: outcome.to_owned(),
-        });
+        // Counselors never heard of a held ticket; they need not hear of its end.
+        if !t.held {
+            self.emit(DeskEvent::Closed {
+                ticket: t.id,
+                outcome: outcome.to_owned(),
+            });
+        }
         Ok(())
     }
 
@@ -792,6 +893,15 @@ impl Handoff {
     pub fn tick(&self, now: i64) -> Result<Vec<Outgoing>, HandoffError> {
         let mut out = Vec::new();
         let tickets = self.store.all()?;
+        // Places in the queue, worked out once for this round.
+        let places: HashMap<u64, usize> = self
+            .in_order(&tickets)
+            .iter()
+            .filter(|t| t.is_queued())
+            .enumerate()
+            .map(|(i, t)| (t.id, i + 1))
+            .collect();
+        let mut finished = std::collections::HashSet::new();
         for t in &tickets {
             let who = Pseudonym(t.who);
             // The person's session is gone (expired or deleted), or has left this handoff: so
@@ -805,6 +915,18 @@ impl Handoff {
                 .is_none_or(|h| h.ticket != t.id && h.ticket != 0)
             {
                 self.finish(t, "expired")?;
+                finished.insert(t.id);
+                continue;
+            }
+            if t.held {
+                // The person never wrote again: the ticket goes, unseen, and they are back with
+                // the bot.
+                if now - t.created_at >= HOLD_SECS {
+                    let who = Pseudonym(t.who);
+                    self.haven.update_session(&who, now, |s| s.handoff = None)?;
+                    self.finish(t, "unconfirmed")?;
+                    finished.insert(t.id);
+                }
                 continue;
             }
             if !t.is_queued() {
@@ -828,7 +950,11 @@ impl Handoff {
             } else if !t.after_hours
                 && now - t.last_notice_at >= self.config.wait_message_every_secs
             {
-                let pos = self.position(t.id)?.to_string();
+                let pos = places
+                    .get(&t.id)
+                    .copied()
+                    .unwrap_or(places.len())
+                    .to_string();
                 self.store.update(t.id, |t| {
                     t.last_notice_at = now;
                     (true, ())
@@ -839,18 +965,33 @@ impl Handoff {
                 )?);
             }
         }
-        self.update_gauges()?;
+        let open: Vec<Ticket> = tickets
+            .into_iter()
+            .filter(|t| !finished.contains(&t.id))
+            .collect();
+        self.set_gauges(&open);
         Ok(out)
     }
 
-    /// Open tickets by state and priority, for `/metrics`.
+    /// Open tickets by state and priority, for `/metrics` (set by the timer, every round).
     pub fn update_gauges(&self) -> Result<(), HandoffError> {
-        let q = self.queue()?;
-        for state in ["queued", "assigned"] {
+        self.set_gauges(&self.store.all()?);
+        Ok(())
+    }
+
+    fn set_gauges(&self, tickets: &[Ticket]) {
+        for state in ["held", "queued", "assigned"] {
             for p in [Priority::Urgent, Priority::Crisis, Priority::Asked] {
-                let n = q
+                let n = tickets
                     .iter()
-                    .filter(|t| t.priority == p && (t.counselor.is_some() == (state == "assigned")))
+                    .filter(|t| {
+                        t.priority == p
+                            && match state {
+                                "held" => t.held,
+                                "queued" => !t.held && t.is_queued(),
+                                _ => !t.is_queued(),
+                            }
+                    })
                     .count();
                 self.metrics.set(
                     "haven_handoff_tickets",
@@ -859,7 +1000,6 @@ impl Handoff {
                 );
             }
         }
-        Ok(())
     }
 
     /// Remembers which ticket a message in the counselor chat belongs to.

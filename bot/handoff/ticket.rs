@@ -42,6 +42,10 @@ pub struct Ticket {
     /// Whether a counselor ever claimed it (counted once for the reports).
     #[serde(default)]
     pub answered: bool,
+    /// Not in the queue yet: asked for in a web chat's first message, it joins the queue when
+    /// the person writes again (and is closed unseen if they do not).
+    #[serde(default)]
+    pub held: bool,
     /// The sealed transcript (JSON list of `Line`), private notes included.
     pub transcript: Vec<u8>,
 }
@@ -118,6 +122,11 @@ impl Ticket {
 
     pub fn is_queued(&self) -> bool {
         matches!(self.state, TicketState::Queued)
+    }
+
+    /// Queue order (see [`TicketView::queue_key`]), without building a view.
+    pub fn queue_key(&self) -> (std::cmp::Reverse<Priority>, i64, u64) {
+        (std::cmp::Reverse(self.priority), self.created_at, self.id)
     }
 }
 

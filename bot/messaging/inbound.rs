@@ -42,7 +42,19 @@ pub async fn deliver(
     address: &str,
     content: Content<'_>,
 ) -> Result<Delivered, AppError> {
-    deliver_once(hub, channel, address, content, false).await
+    deliver_once(hub, channel, address, content, None, false).await
+}
+
+/// Like [`deliver`], for a message whose client network is known (the web chat): the limits on
+/// open web tickets count per network ([`super::admission`]).
+pub async fn deliver_from(
+    hub: &Hub,
+    channel: Channel,
+    address: &str,
+    content: Content<'_>,
+    network: Option<Pseudonym>,
+) -> Result<Delivered, AppError> {
+    deliver_once(hub, channel, address, content, network, false).await
 }
 
 async fn deliver_once(
@@ -50,6 +62,7 @@ async fn deliver_once(
     channel: Channel,
     address: &str,
     content: Content<'_>,
+    network: Option<Pseudonym>,
     retried: bool,
 ) -> Result<Delivered, AppError> {
     let now = now();
@@ -97,11 +110,34 @@ async fn deliver_once(
             });
         }
     }
+    let mut full_reason = None;
     let raw = match &content {
         Content::Text(t) => clean_for_relay(t),
         Content::Location { .. } => String::new(),
     };
-    let availability = hub.handoff.availability(now);
+    // A web ticket needs a place under the web chat's caps, taken before the engine runs (it
+    // decides what to say from the availability) and given back unless a ticket uses it.
+    let mut availability = hub.handoff.availability(now);
+    let mut seat = None;
+    if channel == Channel::Web
+        && matches!(
+            availability,
+            Availability::Available | Availability::OutOfHours
+        )
+    {
+        match hub.admission.seat(&hub.handoff, &who, network, now) {
+            Ok(s) => {
+                seat = Some(s);
+                if availability == Availability::Available {
+                    availability = Availability::AfterExchange;
+                }
+            }
+            Err(full) => {
+                full_reason = Some(full);
+                availability = Availability::Full;
+            }
+        }
+    }
     let ctx = Ctx {
         counselors: availability,
         referrals: Some(&hub.referrals),
@@ -121,7 +157,11 @@ async fn deliver_once(
     }
     for effect in &outcome.effects {
         match effect {
-            Effect::Handoff { priority, reason } => {
+            Effect::Handoff {
+                priority,
+                reason,
+                held,
+            } => {
                 let after_hours = availability == Availability::OutOfHours;
                 // The messages that led here start the ticket, and raise its priority when they
                 // spoke of an overdose or a crisis.
@@ -145,48 +185,56 @@ async fn deliver_once(
                             reason,
                             lines: lead.into_iter().map(|l| (l.text, l.at)).collect(),
                             after_hours,
+                            held: *held,
                         },
                         now,
                     )
                     .await
                     .map_err(AppError::internal)?;
-                if !after_hours {
-                    let position = hub
-                        .handoff
-                        .position(ticket.id)
-                        .map_err(AppError::internal)?
-                        .to_string();
-                    let minutes = (hub.handoff.config().queue_timeout_secs / 60)
-                        .max(1)
-                        .to_string();
-                    let text = hub.haven.engine.texts.render(
-                        outcome.session.lang,
-                        "handoff-position",
-                        &[("position", &position), ("minutes", &minutes)],
-                    );
-                    outcome.replies.push(Reply::text(text));
+                if let Some(seat) = seat.take() {
+                    seat.take(ticket.id, &who, now);
+                }
+                if !after_hours && !*held {
+                    outcome
+                        .replies
+                        .push(position_text(hub, outcome.session.lang, ticket.id)?);
                 }
             }
             Effect::Relay { text } => {
-                if hub
+                let relayed = hub
                     .handoff
                     .person_said(&who, text, now)
-                    .map_err(AppError::internal)?
-                    .is_none()
+                    .map_err(AppError::internal)?;
+                if let Some(r) = &relayed
+                    && r.joined
                 {
+                    // A held ticket joined the queue with this message: say so, and where.
+                    queued_now(hub, &mut outcome.replies, outcome.session.lang, r.ticket.id)?;
+                }
+                if relayed.is_none() {
                     // The session says "in a handoff" but no ticket exists (it closed while the
                     // message was on its way, or a crash came between): back to the bot, and
                     // the message is answered as any other.
                     hub.haven.update_session(&who, now, |s| s.handoff = None)?;
                     if !retried {
-                        return Box::pin(deliver_once(hub, channel, address, content, true)).await;
+                        drop(seat);
+                        return Box::pin(deliver_once(
+                            hub, channel, address, content, network, true,
+                        ))
+                        .await;
                     }
                 }
             }
             Effect::HandoffEmergency { text } => {
-                hub.handoff
+                let relayed = hub
+                    .handoff
                     .escalate(&who, text, now)
                     .map_err(AppError::internal)?;
+                if let Some(r) = &relayed
+                    && r.joined
+                {
+                    queued_now(hub, &mut outcome.replies, outcome.session.lang, r.ticket.id)?;
+                }
             }
             Effect::LeaveHandoff => {
                 hub.handoff
@@ -211,6 +259,12 @@ async fn deliver_once(
             }
             // Counted in `count`.
             Effect::OptIn | Effect::Feedback { .. } | Effect::Referred { .. } => {}
+            Effect::HandoffFull => {
+                let reason = full_reason.map_or("total", |f| f.as_str());
+                hub.metrics
+                    .inc("haven_web_handoffs_refused_total", &[("reason", reason)]);
+                tracing::warn!(who = %who, reason, "web handoff refused: the queue has no room");
+            }
         }
     }
     Ok(Delivered {
@@ -221,6 +275,40 @@ async fn deliver_once(
         replies: outcome.replies,
         intent: outcome.intent,
     })
+}
+
+/// "You're number N in line", for a ticket that has just joined the queue.
+fn position_text(hub: &Hub, lang: Lang, ticket: u64) -> Result<Reply, AppError> {
+    let position = hub
+        .handoff
+        .position(ticket)
+        .map_err(AppError::internal)?
+        .to_string();
+    let minutes = (hub.handoff.config().queue_timeout_secs / 60)
+        .max(1)
+        .to_string();
+    Ok(Reply::text(hub.haven.engine.texts.render(
+        lang,
+        "handoff-position",
+        &[("position", &position), ("minutes", &minutes)],
+    )))
+}
+
+/// A held ticket joined the queue with the person's message: they hear that they are in line,
+/// and where.
+fn queued_now(
+    hub: &Hub,
+    replies: &mut Vec<Reply>,
+    lang: Lang,
+    ticket: u64,
+) -> Result<(), AppError> {
+    replies.push(Reply::text(hub.haven.engine.texts.render(
+        lang,
+        "handoff-queued",
+        &[],
+    )));
+    replies.push(position_text(hub, lang, ticket)?);
+    Ok(())
 }
 
 /// The reports' daily counters for one message: a conversation begun, its intent, a referral

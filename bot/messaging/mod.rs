@@ -1,6 +1,7 @@
 //! The message path, below every channel: what a channel shares ([`Hub`]), a person's message
 //! in ([`inbound::deliver`]), messages out to a person later ([`outbound::send`]), carrying out
-//! the engine's effects, deduplication of deliveries and the per-person rate limit.
+//! the engine's effects, deduplication of deliveries, the per-person rate limit, and the caps
+//! on live-update streams ([`streams`]).
 //!
 //! A channel depends on this module and on nothing above it: it turns its wire format into a
 //! `Content` and an address, calls [`inbound::deliver`], and renders the replies. The other
@@ -8,12 +9,15 @@
 //! registers one, so this module sends a counselor's reply without knowing any wire format. It
 //! imports neither `server` nor `channels` (tests/structure.rs checks it).
 
+pub mod admission;
 pub mod dedup;
 pub mod error;
 pub mod inbound;
 pub mod lead;
 pub mod outbound;
+pub mod peer;
 pub mod ratelimit;
+pub mod streams;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -27,11 +31,13 @@ use crate::referrals::Referrals;
 use crate::reports::Tally;
 use crate::runtime::Haven;
 use crate::store::Pseudonym;
+pub use admission::{Admission, WebTicketCaps};
 pub use dedup::Dedup;
 pub use error::AppError;
-pub use inbound::{Delivered, LEAVE_WORD, deliver};
+pub use inbound::{Delivered, LEAVE_WORD, deliver, deliver_from};
 pub use lead::Leads;
 pub use ratelimit::RateLimiter;
+pub use streams::{LiveStreams, StreamCaps};
 
 /// Largest request body any route accepts. Twilio's webhooks are a few kB; Telegram updates
 /// rarely exceed 10 kB.
@@ -52,6 +58,10 @@ pub struct Hub {
     pub tally: Arc<Tally>,
     /// People's last few messages, in memory, for the ticket a handoff may open.
     pub leads: Leads,
+    /// The live-update streams open to web pages and consoles: capped, and ended on shutdown.
+    pub streams: LiveStreams,
+    /// The caps on open web chat tickets.
+    pub admission: Admission,
 }
 
 /// A channel's way to reach a person outside their own request (a counselor's reply, a "still

@@ -5,23 +5,28 @@
 //! The server is the top of the dependency graph: it builds the message path ([`Hub`]) and
 //! every channel, and nothing imports it but `main` and the tools. [`app`] builds the whole
 //! `Router` from a [`State`] so tests can drive it without sockets
-//! (`tower::ServiceExt::oneshot`) or bind it on 127.0.0.1:0 for real HTTP. [`run`] binds,
-//! starts the background tasks and shuts down gracefully: stop accepting, finish requests in
-//! flight, let the outbox finish its current send, flush sled.
+//! (`tower::ServiceExt::oneshot`); [`serve`] serves it on a listener with the connection limits
+//! of [`connections`] (header-read and idle timeouts, a cap), as `haven serve` and the tests do.
+//! [`run`] binds, starts the background tasks and shuts down gracefully: stop accepting, end
+//! every live stream, finish requests in flight, let the outbox finish its current send, flush
+//! sled, saying at each step what it waits for.
+
+pub mod connections;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::State as AxumState;
-use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::json;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
-use crate::channels::sms::outbox::{Outbox, Outcome};
+use crate::channels::sms::outbox::{Outbox, Outcome, now_ms};
+use crate::channels::sms::restarts::Restarts;
 use crate::channels::sms::{PublicBaseUrl, Sender, SmsChannel, SmsState, TwilioClient};
 use crate::channels::telegram::{TelegramChannel, TelegramState};
 use crate::channels::web::{WebChat, WebState};
@@ -31,14 +36,22 @@ use crate::counselors::console::accounts::Accounts;
 use crate::counselors::telegram_group::TelegramGroup;
 use crate::engine::{Channel, Engine};
 use crate::handoff::{Handoff, HandoffConfig};
-use crate::messaging::{BODY_LIMIT, Dedup, Hub, Leads, Outlets, RateLimiter, outbound};
+use crate::messaging::streams::StreamKind;
+use crate::messaging::{
+    Admission, BODY_LIMIT, Dedup, Hub, Leads, LiveStreams, Outlets, RateLimiter, StreamCaps,
+    outbound,
+};
 use crate::metrics::Metrics;
 use crate::referrals::{DirectoryHandle, Referrals};
 use crate::reports::Tally;
 use crate::runtime::{Haven, now};
 use crate::store::{GroupFlush, Keys, Sealer, SledStore};
+pub use connections::Limits;
+
 /// Longest a request may take before the client gets 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often the sweeper runs.
+pub const SWEEP_EVERY: Duration = Duration::from_secs(60);
 /// How often handoff timers are checked.
 pub const HANDOFF_TICK: Duration = Duration::from_secs(2);
 
@@ -55,6 +68,8 @@ pub struct State {
     /// The Telegram counselor group, when Telegram and `HAVEN_COUNSELOR_CHAT_ID` are set.
     pub group: Option<Arc<TelegramGroup>>,
     pub db: sled::Db,
+    /// How often the sweeper runs (purges, counts sessions for `/metrics`): [`SWEEP_EVERY`].
+    pub sweep_every: Duration,
 }
 
 pub type AppState = Arc<State>;
@@ -75,6 +90,8 @@ pub enum ServerError {
     Referrals(#[from] crate::referrals::ConfigError),
     #[error("{key}: {message}")]
     Config { key: &'static str, message: String },
+    #[error(transparent)]
+    Settings(#[from] crate::config::ConfigError),
     #[error(transparent)]
     Outbox(#[from] crate::channels::sms::outbox::OutboxError),
     #[error(transparent)]
@@ -106,6 +123,7 @@ impl State {
                 problems.len()
             ))
         })?;
+        config.create_data_dir()?;
         let store = SledStore::open(&config.data)?;
         let db = store.db().clone();
         let keys = Keys::from_env_or_file(config.secret.as_deref(), &config.data)?;
@@ -163,6 +181,7 @@ impl State {
                     auth_token: t.auth_token.clone(),
                     public,
                     outbox: Outbox::open(&db, sealer.clone(), durable.clone())?,
+                    restarts: Restarts::open(&db)?,
                 }))
             }
         };
@@ -187,7 +206,18 @@ impl State {
             outlets.add(Channel::Telegram, tg.clone());
         }
         outlets.add(Channel::Web, web.clone());
+        let (web_streams, console_streams) = stream_caps(config.max_connections);
+        let admission = Admission::new(handoff.config().web_tickets);
+        admission.count_open(
+            handoff
+                .open_tickets()?
+                .into_iter()
+                .filter(|(_, channel)| *channel == Channel::Web)
+                .map(|(id, _)| id),
+        );
         let hub = Arc::new(Hub {
+            admission,
+            streams: LiveStreams::new(web_streams, console_streams),
             limiter: RateLimiter::new(config.rate_limit_per_minute),
             dedup: Dedup::new(&db)?,
             metrics,
@@ -216,6 +246,7 @@ impl State {
             sms,
             telegram,
             web,
+            sweep_every: SWEEP_EVERY,
         })
     }
 
@@ -243,6 +274,21 @@ impl State {
             web: self.web.clone(),
         }
     }
+}
+
+/// The caps on live streams, from the cap on connections: web pages may hold half of the
+/// connections, three per visitor; consoles an eighth (at most 64), eight tabs per counselor.
+pub fn stream_caps(max_connections: usize) -> (StreamCaps, StreamCaps) {
+    (
+        StreamCaps {
+            per_holder: 3,
+            total: (max_connections / 2).max(1),
+        },
+        StreamCaps {
+            per_holder: 8,
+            total: (max_connections / 8).clamp(1, 64),
+        },
+    )
 }
 
 /// Whether any counselor can take a handoff: a Telegram counselor chat, or console accounts.
@@ -289,23 +335,52 @@ async fn healthz(AxumState(state): AxumState<AppState>) -> impl IntoResponse {
     axum::Json(body)
 }
 
-async fn metrics_text(AxumState(state): AxumState<AppState>) -> impl IntoResponse {
+/// `GET /metrics`, for Prometheus: only with `Authorization: Bearer <HAVEN_METRICS_TOKEN>`, and
+/// not at all (404) while no token is configured. Queue sizes and live ticket counts are not for
+/// the public. A scrape reads the gauges as the background work last set them (tickets every
+/// 2 s, sessions once a minute): it never walks the sessions or the tickets itself, so scraping
+/// often costs nothing.
+async fn metrics_text(AxumState(state): AxumState<AppState>, headers: HeaderMap) -> Response {
+    let Some(token) = state.hub.config.metrics_token.as_deref() else {
+        return (
+            StatusCode::NOT_FOUND,
+            "metrics are off: set HAVEN_METRICS_TOKEN and scrape with that bearer token\n",
+        )
+            .into_response();
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    use subtle::ConstantTimeEq;
+    let ok = given.len() == token.len() && bool::from(given.as_bytes().ct_eq(token.as_bytes()));
+    if !ok {
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            "a bearer token is required\n",
+        )
+            .into_response();
+    }
     if let Some(sms) = &state.sms {
         state
             .hub
             .metrics
             .set("haven_outbox_depth", &[], sms.outbox.depth() as f64);
     }
-    if let Ok(n) = state.hub.haven.store.session_count() {
-        state.hub.metrics.set("haven_sessions", &[], n as f64);
-    }
-    if let Err(e) = state.hub.handoff.update_gauges() {
-        tracing::error!(error = %e, "ticket gauges");
+    for kind in [StreamKind::Web, StreamKind::Console] {
+        state.hub.metrics.set(
+            "haven_live_streams",
+            &[("kind", kind.label())],
+            state.hub.streams.open(kind) as f64,
+        );
     }
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         state.hub.metrics.render(),
     )
+        .into_response()
 }
 
 /// Starts the background tasks; they stop when `stop` turns true.
@@ -326,12 +401,22 @@ pub fn spawn_background(
                     Ok(_) => {}
                     Err(e) => tracing::error!(error = %e, "purging sessions failed"),
                 }
+                if let Some(sms) = &state.sms
+                    && let Err(e) = sms.restarts.sweep(now_ms())
+                {
+                    tracing::error!(error = %e, "sweeping START times failed");
+                }
+                // Counted here, once a minute, rather than on every scrape of /metrics.
+                if let Ok(n) = state.hub.haven.store.session_count() {
+                    state.hub.metrics.set("haven_sessions", &[], n as f64);
+                }
                 state.hub.dedup.sweep(now).ok();
                 state.hub.limiter.sweep(now);
                 state.hub.leads.sweep(now);
                 if let Err(e) = state.hub.handoff.audit().sweep(now) {
                     tracing::error!(error = %e, "pruning the audit log failed");
                 }
+                state.hub.admission.sweep(now);
                 // `haven counselor add` may have run since: counselors may now exist.
                 state
                     .hub
@@ -341,7 +426,7 @@ pub fn spawn_background(
                     matches!(state.hub.haven.store.load(who, now), Ok(Some(_)))
                 });
                 tokio::select! {
-                    _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+                    _ = tokio::time::sleep(state.sweep_every) => {}
                     _ = stop.changed() => break,
                 }
             }
@@ -492,12 +577,30 @@ fn record_outbox(state: &State, outcomes: &[Outcome]) {
     }
 }
 
-/// Runs the server until `shutdown` resolves, then drains and flushes.
+/// Serves the whole app on `listener` with `limits` until `shutdown` resolves, then ends every
+/// live stream and waits for the connections (see [`connections`]). The background work and
+/// the final flush are the caller's ([`run`]; the tests' harness does the same).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    limits: Limits,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    let streams = state.hub.streams.clone();
+    connections::serve(listener, app(state), limits, streams, shutdown).await
+}
+
+/// Runs the server until `shutdown` resolves, then drains and flushes, printing what it waits
+/// for at each step.
 pub async fn run(
     config: Config,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
     let addr = config.listen;
+    let limits = Limits {
+        max_connections: config.max_connections,
+        ..Limits::default()
+    };
     let state: AppState = Arc::new(State::build(config)?);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -507,55 +610,75 @@ pub async fn run(
         })?;
     let local = listener.local_addr()?;
     println!(
-        "haven serve: web chat at http://{local}/ , counselor console at http://{local}/console ; sms {}, telegram {}; /healthz, /metrics; data in {}",
+        "haven serve: web chat at http://{local}/ , counselor console at http://{local}/console ; sms {}, telegram {}; /healthz, /metrics {}; data in {}",
         if state.sms.is_some() { "on" } else { "off" },
         match state.telegram.as_ref().map(|t| t.webhook().is_some()) {
             None => "off",
             Some(false) => "on, long polling",
             Some(true) => "on, webhook",
         },
+        if state.hub.config.metrics_token.is_some() {
+            "(bearer token)"
+        } else {
+            "off (no HAVEN_METRICS_TOKEN)"
+        },
         state.hub.config.data.display(),
     );
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let tasks = spawn_background(&state, stop_rx);
-    let web_state = state.clone();
-    axum::serve(listener, app(state.clone()))
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            // Open event streams would otherwise hold the graceful shutdown forever.
-            web_state.web.shutdown();
-            web_state.console.shutdown();
-        })
-        .await?;
-    // In-flight requests are done; stop the background work and wait for it.
+    serve(listener, state.clone(), limits, shutdown).await?;
+    // Requests are done; stop the background work and wait for it (the outbox finishes the
+    // send in progress, Telegram the updates in flight).
+    println!(
+        "haven serve: waiting for {} background task(s) to stop (sweeper, timers{}{})",
+        tasks.len(),
+        if state.sms.is_some() {
+            ", SMS outbox"
+        } else {
+            ""
+        },
+        if state.telegram.is_some() {
+            ", Telegram"
+        } else {
+            ""
+        },
+    );
     stop_tx.send(true).ok();
     for t in tasks {
         let _ = tokio::time::timeout(Duration::from_secs(15), t).await;
     }
+    println!("haven serve: flushing the database");
     state.hub.haven.store.flush()?;
     crate::store::flush_blocking(&state.db).await?;
     println!("haven serve: stopped cleanly");
     Ok(())
 }
 
-/// Resolves on Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Resolves on Ctrl-C or SIGTERM. The handlers are installed when this is called (inside the
+/// runtime), not when the future is first polled: a SIGTERM that comes while the server is
+/// still starting must start a clean shutdown, not kill the process before its flush.
+pub fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let term = signal(SignalKind::terminate());
+        let int = signal(SignalKind::interrupt());
+        async move {
+            match (term, int) {
+                (Ok(mut term), Ok(mut int)) => {
+                    tokio::select! {
+                        _ = term.recv() => {}
+                        _ = int.recv() => {}
+                    }
+                }
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
-            Err(_) => std::future::pending::<()>().await,
         }
-    };
+    }
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {}
-        _ = term => {}
+    async {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }

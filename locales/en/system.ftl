@@ -32,6 +32,12 @@ handoff-queued = You're in line for a counselor. I'll tell you when someone join
 # confidential, 24/7, English and Spanish; referral and information, not counseling).
 handoff-unavailable = I'm sorry, no counselor is available right now. You can call or text 988 any time, 24/7. For treatment info, call the SAMHSA Helpline 1-800-662-4357 (free, confidential, 24/7).
 handoff-left = OK, you've left the counselor line. I'm the bot again.
+# A web chat's very first message asks for a person: the visitor joins the line once they write
+# again (issue 12: a visitor joins the queue only after a real exchange).
+handoff-held = I can put you in line for a counselor. Send one more message with a few words about what's going on, and they'll read it first. If someone is overdosing, call 911 now.
+# Too many open web chats wait for a counselor already (issue 12: bounded queue).
+# Source: 988lifeline.org (24/7 call or text).
+handoff-full = I'm sorry, counselors can't take more chats here right now. You can call or text 988 any time, 24/7. If someone is overdosing, call 911 now.
 handoff-emergency-alerted = I've told your counselor too.
 
 # Source: samhsa.gov/find-help/national-helpline (1-800-662-4357: free, confidential, 24/7,

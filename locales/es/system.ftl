@@ -30,6 +30,11 @@ handoff-queued = Le puse en la fila para hablar con un consejero. Le aviso cuand
 # samhsa.gov/find-help/national-helpline (gratis, confidencial, 24/7, inglés y español).
 handoff-unavailable = Lo siento, ahora no hay consejeros disponibles. Puede llamar o escribir al 988 a cualquier hora (en español marque 2 o escriba AYUDA). Para saber de tratamientos, llame a SAMHSA 1-800-662-4357 (gratis, confidencial, 24/7).
 handoff-left = Listo, ya no espera al consejero. Vuelvo a ser el bot.
+# El primer mensaje de un chat web pide una persona: entra en la fila cuando escriba otra vez.
+handoff-held = Puedo ponerle en la fila para hablar con un consejero. Mande un mensaje más con unas palabras sobre lo que está pasando, y lo leerá primero. Si alguien tiene una sobredosis, llame al 911 ahora.
+# Ya hay demasiados chats web esperando a un consejero.
+# Source: 988lifeline.org (24/7; en español marque 2 o escriba AYUDA).
+handoff-full = Lo siento, los consejeros no pueden atender más chats aquí ahora mismo. Puede llamar o escribir al 988 a cualquier hora (en español marque 2 o escriba AYUDA). Si alguien tiene una sobredosis, llame al 911 ahora.
 handoff-emergency-alerted = También le avisé a su consejero.
 
 # Source: samhsa.gov/find-help/national-helpline (1-800-662-4357: gratis, confidencial, 24/7,

@@ -1,5 +1,6 @@
-//! A real `haven serve` on 127.0.0.1, for integration tests: the same `State`, router and
-//! background tasks as production, on a free port, with its sled database in a temp dir.
+//! A real `haven serve` on 127.0.0.1, for integration tests: the same `State`, router, accept
+//! loop (`server::serve`, with its connection limits) and background tasks as production, on a
+//! free port, with its sled database in a temp dir.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -8,7 +9,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use haven::config::Config;
-use haven::server::{AppState, State, app, spawn_background};
+use haven::server::{AppState, Limits, State, serve, spawn_background};
 
 pub struct TestServer {
     /// `http://127.0.0.1:PORT`, also the configured `HAVEN_PUBLIC_URL` unless a test set one.
@@ -26,7 +27,29 @@ pub fn root() -> PathBuf {
 impl TestServer {
     /// Starts a server with these configuration variables (as the environment would give them).
     pub async fn start(data: &Path, vars: &[(&str, &str)]) -> TestServer {
-        TestServer::start_inner(data, None, vars).await
+        TestServer::start_inner(data, None, vars, Limits::default(), None).await
+    }
+
+    /// Starts a server whose sweeper runs once at start and then not again for an hour, so a
+    /// test can tell what the sweeper counted from what a request counted.
+    pub async fn start_with_one_sweep(data: &Path, vars: &[(&str, &str)]) -> TestServer {
+        TestServer::start_inner(
+            data,
+            None,
+            vars,
+            Limits::default(),
+            Some(Duration::from_secs(3600)),
+        )
+        .await
+    }
+
+    /// Starts a server with other connection limits (short timeouts, to see them work).
+    pub async fn start_with_limits(
+        data: &Path,
+        vars: &[(&str, &str)],
+        limits: Limits,
+    ) -> TestServer {
+        TestServer::start_inner(data, None, vars, limits, None).await
     }
 
     /// Starts a server with a TOML configuration file as well (for its sections).
@@ -35,10 +58,16 @@ impl TestServer {
         config: &Path,
         vars: &[(&str, &str)],
     ) -> TestServer {
-        TestServer::start_inner(data, Some(config), vars).await
+        TestServer::start_inner(data, Some(config), vars, Limits::default(), None).await
     }
 
-    async fn start_inner(data: &Path, file: Option<&Path>, vars: &[(&str, &str)]) -> TestServer {
+    async fn start_inner(
+        data: &Path,
+        file: Option<&Path>,
+        vars: &[(&str, &str)],
+        limits: Limits,
+        sweep_every: Option<Duration>,
+    ) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -51,7 +80,7 @@ impl TestServer {
             .or_insert_with(|| url.clone());
         map.insert("HAVEN_DATA".into(), data.display().to_string());
         map.entry("HAVEN_SECRET".into())
-            .or_insert_with(|| "test-secret-0123456789abcdef".into());
+            .or_insert_with(|| "test-secret-0123456789abcdef-0123456789".into());
         map.insert(
             "HAVEN_FLOWS".into(),
             root().join("flows").display().to_string(),
@@ -62,22 +91,26 @@ impl TestServer {
         );
         let config =
             Config::load_with(file, &|k| map.get(k).cloned()).expect("test configuration is valid");
-        let state: AppState = Arc::new(State::build(config).expect("server state"));
+        let limits = Limits {
+            max_connections: config.max_connections,
+            ..limits
+        };
+        let mut state = State::build(config).expect("server state");
+        if let Some(every) = sweep_every {
+            state.sweep_every = every;
+        }
+        let state: AppState = Arc::new(state);
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let (bg_tx, bg_rx) = tokio::sync::watch::channel(false);
         let tasks = spawn_background(&state, bg_rx);
-        let router = app(state.clone());
         let st = state.clone();
-        let st_web = state.clone();
+        let served = state.clone();
         let task = tokio::spawn(async move {
-            axum::serve(listener, router)
-                .with_graceful_shutdown(async move {
-                    let _ = stop_rx.await;
-                    st_web.web.shutdown();
-                    st_web.console.shutdown();
-                })
-                .await
-                .expect("serve");
+            serve(listener, served, limits, async move {
+                let _ = stop_rx.await;
+            })
+            .await
+            .expect("serve");
             bg_tx.send(true).ok();
             for t in tasks {
                 let _ = tokio::time::timeout(Duration::from_secs(10), t).await;

@@ -22,7 +22,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 pub const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
-pub const AUTH_TOKEN: &str = "fake-auth-token";
+pub const AUTH_TOKEN: &str = "fake-auth-token-0123456789abcdef01";
 
 /// One message the stand-in accepted (answered 201).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +32,8 @@ pub struct SentSms {
     pub from: Option<String>,
     pub messaging_service_sid: Option<String>,
     pub body: String,
+    /// The `StatusCallback` URL haven asked Twilio to report this message's status to.
+    pub status_callback: Option<String>,
 }
 
 /// A scripted answer to the next valid request.
@@ -262,6 +264,7 @@ async fn messages(
         from,
         messaging_service_sid,
         body: text,
+        status_callback: field("StatusCallback"),
     });
     (StatusCode::CREATED, axum::Json(resource)).into_response()
 }

@@ -160,7 +160,9 @@ pub struct TwilioClient {
     auth_token: String,
     sender: Sender,
     timeout: Duration,
-    /// Sent as `StatusCallback` with every message, so delivery failures come back.
+    /// Sent as `StatusCallback` with every message, so delivery failures come back. Each
+    /// message's URL adds its send time (`?sent=<unix ms>`), which Twilio's signature then
+    /// covers: a replayed callback cannot claim a later time (see `restarts`).
     status_callback: Option<String>,
 }
 
@@ -261,7 +263,11 @@ impl TwilioClient {
             Sender::MessagingService(sid) => ("MessagingServiceSid", sid.as_str()),
         };
         let mut form = vec![("To", to.as_str()), sender, ("Body", body)];
-        if let Some(cb) = &self.status_callback {
+        let callback = self
+            .status_callback
+            .as_ref()
+            .map(|cb| format!("{cb}?sent={}", super::outbox::now_ms()));
+        if let Some(cb) = &callback {
             form.push(("StatusCallback", cb.as_str()));
         }
         let response = self

@@ -43,6 +43,7 @@
 mod client;
 mod inbound;
 pub mod outbox;
+pub mod restarts;
 pub mod signature;
 pub mod twiml;
 pub mod webhook;

@@ -112,7 +112,7 @@ pub enum OutboxError {
     Seal(#[from] crate::store::SealError),
 }
 
-fn now_ms() -> i64 {
+pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64)

@@ -17,9 +17,12 @@ use crate::engine::{Channel, Content};
 use crate::messaging::{AppError, Hub, Outlet, SendFailure, Sending, Sent, deliver};
 use crate::runtime::now;
 use crate::store::Pseudonym;
+use crate::text::fold;
 use crate::text::split_for_sms;
+use crate::triage::keywords::{self, Keyword};
 
-use super::outbox::Outbox;
+use super::outbox::{Outbox, now_ms};
+use super::restarts::{Restarts, Verdict, sent_at};
 
 /// Longest SMS haven sends as one message: Twilio refuses more than 1,600 characters, and ten
 /// segments stay under that in either encoding.
@@ -31,6 +34,8 @@ pub struct SmsChannel {
     pub auth_token: String,
     pub public: PublicBaseUrl,
     pub outbox: Outbox,
+    /// When each person last sent START, to place carrier opt-out callbacks in time.
+    pub restarts: Restarts,
 }
 
 impl Outlet for SmsChannel {
@@ -154,6 +159,14 @@ async fn answer(
     sms: &SmsChannel,
     msg: &InboundSms,
 ) -> Result<Response, AppError> {
+    // START is noted before it takes effect, so no status callback can slip in between the
+    // opt-in and the note (see `restarts`).
+    if keywords::classify(&fold(&msg.body)) == Some(Keyword::Start) {
+        let who = state.hub.haven.pseudonym(Channel::Sms, msg.from.as_str());
+        sms.restarts
+            .record(&who, now_ms())
+            .map_err(AppError::internal)?;
+    }
     let delivered = deliver(
         &state.hub,
         Channel::Sms,
@@ -194,7 +207,8 @@ async fn answer(
 }
 
 /// `POST /sms/twilio/status`: delivery failures are counted; 21610 means the person opted out
-/// at the carrier, which haven treats as STOP.
+/// at the carrier, which haven treats as STOP — if the text it is about was sent after the
+/// person's last START (its callback URL says when it was sent; see `restarts`).
 pub async fn status(
     AxumState(state): AxumState<SmsState>,
     uri: Uri,
@@ -209,10 +223,26 @@ pub async fn status(
         .map_err(|e| AppError::BadRequest(StatusCode::BAD_REQUEST, e.to_string()))?;
     if cb.is_carrier_opt_out() {
         let who = state.hub.haven.pseudonym(Channel::Sms, cb.to.as_str());
-        state.hub.haven.store.delete(&who)?;
-        state.hub.haven.store.set_opted_out(&who, true, now())?;
-        sms.outbox.forget(&who).map_err(AppError::internal)?;
-        tracing::info!(who = %who, "carrier opt-out (21610): treated as STOP");
+        let verdict = sms
+            .restarts
+            .judge(&who, sent_at(uri.query()), now_ms())
+            .map_err(AppError::internal)?;
+        if verdict == Verdict::OptOut {
+            state.hub.haven.store.delete(&who)?;
+            state.hub.haven.store.set_opted_out(&who, true, now())?;
+            sms.outbox.forget(&who).map_err(AppError::internal)?;
+            tracing::info!(who = %who, "carrier opt-out (21610): treated as STOP");
+        } else {
+            state.hub.metrics.inc(
+                "haven_carrier_optouts_ignored_total",
+                &[("reason", verdict.as_str())],
+            );
+            tracing::warn!(
+                who = %who,
+                reason = verdict.as_str(),
+                "carrier opt-out (21610) about a text not placed after the last START: ignored"
+            );
+        }
     }
     if cb.status.is_failure() {
         let code = cb

@@ -26,7 +26,9 @@ use super::session::{CookieState, WebSession};
 use super::{MAX_MESSAGE_CHARS, WebChat};
 use crate::Lang;
 use crate::engine::{Channel, Content, Reply};
-use crate::messaging::{AppError, BODY_LIMIT, LEAVE_WORD, deliver};
+use crate::messaging::peer::Peer;
+use crate::messaging::streams::{Refused, StreamKind, StreamPermit};
+use crate::messaging::{AppError, BODY_LIMIT, LEAVE_WORD, deliver_from};
 use crate::runtime::now;
 use crate::store::Pseudonym;
 
@@ -401,14 +403,54 @@ fn render_json(
     )
 }
 
+/// Whether the request comes from another site's page. Browsers say so in `Sec-Fetch-Site`;
+/// one that does not is judged by `Origin` (our public URL's, or the `Host` it was sent to).
+/// `Origin: null` (sent with our own no-referrer pages by some browsers) proves nothing.
+fn cross_site(state: &WebState, headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site") {
+        return site.as_bytes() == b"cross-site";
+    }
+    let Some(origin) = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .filter(|o| *o != "null")
+    else {
+        return false;
+    };
+    let Ok(origin) = url::Url::parse(origin) else {
+        return true;
+    };
+    let ours = state
+        .hub
+        .config
+        .public_url
+        .as_deref()
+        .and_then(|u| url::Url::parse(u).ok())
+        .is_some_and(|u| u.origin() == origin.origin());
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let authority = match origin.port() {
+        Some(p) => format!("{}:{p}", origin.host_str().unwrap_or("")),
+        None => origin.host_str().unwrap_or("").to_owned(),
+    };
+    !(ours || authority.eq_ignore_ascii_case(host))
+}
+
+/// The answer to another site's request that arrived without our session cookie: the browser
+/// did not send it (it is SameSite=Strict), so a new session set now would replace the
+/// visitor's running one (and a cleared cookie would end it). Nothing is set or cleared;
+/// the page reloads from our own origin, where the browser sends the cookie.
+fn not_from_here(state: &WebState, status: StatusCode) -> Response {
+    protect(&state.web, (status, page::bounce()).into_response())
+}
+
 /// `GET /`: the chat page. What was pushed while the visitor was away is shown (and dropped).
 pub async fn page(AxumState(state): AxumState<WebState>, headers: HeaderMap) -> Response {
     let now = now();
     let cookie = state.web.sessions.read(&headers, now);
-    let cross_site = headers
-        .get("sec-fetch-site")
-        .is_some_and(|v| v.as_bytes() == b"cross-site");
-    if cookie == CookieState::Missing && cross_site {
+    if cookie == CookieState::Missing && cross_site(&state, &headers) {
         return protect(&state.web, page::bounce().into_response());
     }
     let visit = match visit(&state, cookie, now) {
@@ -460,6 +502,7 @@ fn last_choices(replies: &[Reply]) -> Vec<String> {
 /// `POST /chat`: one message from the visitor.
 pub async fn message(
     AxumState(state): AxumState<WebState>,
+    peer: Peer,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -479,6 +522,9 @@ pub async fn message(
     let posted = Posted::parse(&body);
     let web = &state.web;
     let cookie = web.sessions.read(&headers, now);
+    if !matches!(cookie, CookieState::Valid(_)) && cross_site(&state, &headers) {
+        return not_from_here(&state, StatusCode::FORBIDDEN);
+    }
 
     // Which session this is, and whether the post may be sent: the CSRF token must belong to
     // the session the cookie names. An expired cookie's token still vouches for the visitor's
@@ -600,11 +646,12 @@ pub async fn message(
         }
     };
 
-    let delivered = match deliver(
+    let delivered = match deliver_from(
         &state.hub,
         Channel::Web,
         &session.id,
         Content::Text(&text_in),
+        peer.network(&state.hub),
     )
     .await
     {
@@ -746,8 +793,8 @@ fn failure_page(state: &WebState, headers: &HeaderMap, e: AppError) -> Response 
 }
 
 /// `POST /chat/exit`: "Exit quickly". Ends the session (stored state and waiting texts) when
-/// the post is the visitor's own, always clears the cookie, and sends the browser away to a
-/// neutral site. The script calls it as a beacon (`js=1`) while it leaves by itself.
+/// the post is the visitor's own, clears the cookie (unless another site sent the post), and
+/// sends the browser away to a neutral site. The script calls it as a beacon (`js=1`) while it leaves by itself.
 pub async fn exit(
     AxumState(state): AxumState<WebState>,
     headers: HeaderMap,
@@ -756,7 +803,12 @@ pub async fn exit(
     let now = now();
     let posted = Posted::parse(&body);
     let web = &state.web;
-    if let CookieState::Valid(s) | CookieState::Expired(s) = web.sessions.read(&headers, now)
+    // Exit quickly is always pressed on our own page; from another site it changes nothing.
+    if cross_site(&state, &headers) {
+        return not_from_here(&state, StatusCode::FORBIDDEN);
+    }
+    let cookie = web.sessions.read(&headers, now);
+    if let CookieState::Valid(s) | CookieState::Expired(s) = cookie
         && web.sessions.csrf_ok(&s.id, &posted.csrf)
     {
         let who = who(&state, &s);
@@ -777,17 +829,34 @@ pub async fn exit(
 
 /// `GET /chat/events`: texts pushed to this visitor, as server-sent events, starting with what
 /// waited. Without a current session there is nothing to listen to: 204 tells `EventSource`
-/// not to reconnect.
+/// not to reconnect. A visitor may keep a few pages open live, and the server a bounded number
+/// overall ([`crate::messaging::LiveStreams`]); past that the page gets 429 and still works, as
+/// without JavaScript ("Check for new messages"). Every stream ends when the server shuts down.
 pub async fn events(AxumState(state): AxumState<WebState>, headers: HeaderMap) -> Response {
     let CookieState::Valid(session) = state.web.sessions.read(&headers, now()) else {
         return StatusCode::NO_CONTENT.into_response();
     };
     let who = who(&state, &session);
+    let permit = match state.hub.streams.admit(StreamKind::Web, &who.to_string()) {
+        Ok(p) => p,
+        Err(refused) => {
+            state
+                .hub
+                .metrics
+                .inc("haven_streams_refused_total", &[("kind", "web")]);
+            tracing::warn!(who = %who, reason = %refused, "live stream refused");
+            let status = match refused {
+                Refused::Closing => StatusCode::SERVICE_UNAVAILABLE,
+                Refused::Holder | Refused::Total => StatusCode::TOO_MANY_REQUESTS,
+            };
+            return protect(&state.web, status.into_response());
+        }
+    };
     let sub = state.web.mailboxes.subscribe(&who);
     let feed = Feed {
         waiting: Some(sub.waiting),
         live: sub.live,
-        closing: sub.closing,
+        permit,
         state: state.clone(),
         who,
         browser_lang: accept_lang(&headers),
@@ -799,7 +868,7 @@ pub async fn events(AxumState(state): AxumState<WebState>, headers: HeaderMap) -
             return Some((Ok::<Event, Infallible>(f.event(w)), f));
         }
         loop {
-            if *f.closing.borrow() {
+            if *f.permit.closing.borrow() {
                 return None;
             }
             tokio::select! {
@@ -808,7 +877,7 @@ pub async fn events(AxumState(state): AxumState<WebState>, headers: HeaderMap) -
                     Err(RecvError::Lagged(_)) => continue,
                     Err(RecvError::Closed) => return None,
                 },
-                changed = f.closing.changed() => {
+                changed = f.permit.closing.changed() => {
                     if changed.is_err() {
                         return None;
                     }
@@ -830,7 +899,8 @@ pub async fn events(AxumState(state): AxumState<WebState>, headers: HeaderMap) -
 struct Feed {
     waiting: Option<Vec<Reply>>,
     live: tokio::sync::broadcast::Receiver<Vec<Reply>>,
-    closing: tokio::sync::watch::Receiver<bool>,
+    /// The stream's place among the live streams; it says when the server shuts down.
+    permit: StreamPermit,
     /// To render pushed replies in the visitor's language at the time they arrive.
     state: WebState,
     who: Pseudonym,

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use tokio::sync::{broadcast, watch};
+use tokio::sync::broadcast;
 
 use crate::engine::{Channel, Reply};
 use crate::store::{Keys, Pseudonym};
@@ -45,18 +45,17 @@ impl Mailbox {
     }
 }
 
-/// A visitor's live feed: what was waiting, then everything pushed while it is open.
+/// A visitor's live feed: what was waiting, then everything pushed while it is open. (When it
+/// must end, on shutdown, is the stream's permit's business: `messaging::LiveStreams`.)
 pub struct Subscription {
     pub waiting: Vec<Reply>,
     pub live: broadcast::Receiver<Vec<Reply>>,
-    pub closing: watch::Receiver<bool>,
 }
 
 pub struct Mailboxes {
     keys: Keys,
     ttl_secs: i64,
     boxes: Mutex<HashMap<Pseudonym, Mailbox>>,
-    closing: watch::Sender<bool>,
 }
 
 impl std::fmt::Debug for Mailboxes {
@@ -73,7 +72,6 @@ impl Mailboxes {
             keys,
             ttl_secs,
             boxes: Mutex::new(HashMap::new()),
-            closing: watch::channel(false).0,
         }
     }
 
@@ -136,7 +134,6 @@ impl Mailboxes {
         Subscription {
             waiting: std::mem::take(&mut mailbox.pending),
             live,
-            closing: self.closing.subscribe(),
         }
     }
 
@@ -157,11 +154,6 @@ impl Mailboxes {
             m.listeners() > 0
                 || (!m.pending.is_empty() && now - m.since <= self.ttl_secs && alive(who))
         });
-    }
-
-    /// Ends every live feed, so a graceful shutdown is not held open by event streams.
-    pub fn close_all(&self) {
-        self.closing.send_replace(true);
     }
 
     /// How many mailboxes exist (for tests and metrics).

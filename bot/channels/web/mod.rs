@@ -113,11 +113,6 @@ impl WebChat {
             _ => None,
         }
     }
-
-    /// Ends every open event stream; called when the server starts shutting down.
-    pub fn shutdown(&self) {
-        self.mailboxes.close_all();
-    }
 }
 
 impl Outlet for WebChat {

@@ -8,7 +8,8 @@
 //! notification. Each `change` carries the unclaimed urgent tickets (for a counselor on shift)
 //! so the title stays right as tickets are claimed.
 //!
-//! The stream ends when the server shuts down: `Console::shutdown` closes every stream.
+//! The stream ends when the server shuts down (its `StreamPermit` from the hub's `LiveStreams`
+//! says so), and counts under the caps on live streams per counselor and overall.
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -23,6 +24,7 @@ use tokio::sync::broadcast::error::RecvError;
 
 use super::{AppState, SignedIn, fragment, private, urgent_waiting};
 use crate::handoff::{DeskEvent, Priority, TicketView};
+use crate::messaging::streams::{Refused, StreamKind, StreamPermit};
 use crate::runtime::now;
 
 pub async fn events(
@@ -32,8 +34,24 @@ pub async fn events(
     let Ok(who) = fragment(who) else {
         return StatusCode::UNAUTHORIZED.into_response();
     };
+    // Streams are capped per counselor and overall, and end when the server shuts down.
+    let permit = match state.hub.streams.admit(StreamKind::Console, who.name()) {
+        Ok(p) => p,
+        Err(refused) => {
+            state
+                .hub
+                .metrics
+                .inc("haven_streams_refused_total", &[("kind", "console")]);
+            tracing::warn!(reason = %refused, "console live stream refused");
+            let status = match refused {
+                Refused::Closing => StatusCode::SERVICE_UNAVAILABLE,
+                Refused::Holder | Refused::Total => StatusCode::TOO_MANY_REQUESTS,
+            };
+            return private(status.into_response());
+        }
+    };
     let rx = state.hub.handoff.subscribe();
-    let stream = stream(state.clone(), who.name().to_owned(), rx);
+    let stream = stream(state.clone(), who.name().to_owned(), rx, permit);
     private(
         Sse::new(stream)
             .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
@@ -90,23 +108,24 @@ fn stream(
     state: AppState,
     name: String,
     rx: tokio::sync::broadcast::Receiver<DeskEvent>,
+    permit: StreamPermit,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
-    let stop = state.closing.subscribe();
     // Events waiting to be sent (an alert is followed by its change).
     let pending: Vec<Event> = Vec::new();
+    // The permit lives as long as the stream: dropping it frees the place under the caps.
     futures_util::stream::unfold(
-        (state, name, rx, stop, pending),
-        |(state, name, mut rx, mut stop, mut pending)| async move {
+        (state, name, rx, permit, pending),
+        |(state, name, mut rx, mut permit, mut pending)| async move {
             loop {
                 if let Some(e) = pending.pop() {
-                    return Some((Ok(e), (state, name, rx, stop, pending)));
+                    return Some((Ok(e), (state, name, rx, permit, pending)));
                 }
-                if *stop.borrow() {
+                if *permit.closing.borrow() {
                     return None;
                 }
                 let got = tokio::select! {
                     r = rx.recv() => r,
-                    _ = stop.changed() => return None,
+                    _ = permit.closing.changed() => return None,
                 };
                 let (kind, ticket, alert) = match &got {
                     Ok(e) => {

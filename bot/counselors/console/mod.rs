@@ -10,7 +10,9 @@
 //! quick replies without a reload.
 //! Accounts: `haven counselor add NAME` (argon2 hash in `<data>/counselors.json`). Sessions:
 //! random token in a Secure (over https), HTTP-only, SameSite=Strict cookie; every form carries
-//! a per-session CSRF token; logins are rate limited per name and overall.
+//! a per-session CSRF token; failed logins are limited per name and per client network, never
+//! for everyone together (see [`auth`]). After an action a page shows a notice chosen by a fixed
+//! code ([`notice`]), never text from the address bar.
 //!
 //! Handlers return a ready `Response` as their error (a redirect to the login page, a 403),
 //! which is why they return `Result<Response, Response>`.
@@ -20,6 +22,7 @@ pub mod accounts;
 pub mod auth;
 pub mod charts;
 pub mod live;
+pub mod notice;
 pub mod pages;
 pub mod reports;
 pub mod tickets;
@@ -37,9 +40,11 @@ use serde::Deserialize;
 
 use crate::handoff::{Priority, Speaker, TicketView};
 use crate::messaging::Hub;
+use crate::messaging::peer::Peer;
 use crate::runtime::now;
 use accounts::Role;
 use auth::{ConsoleSession, same};
+use notice::{Notice, NoticeQuery};
 
 pub fn routes(state: Arc<Console>) -> Router {
     Router::new()
@@ -89,6 +94,17 @@ pub fn routes(state: Arc<Console>) -> Router {
             }),
         )
         .with_state(state)
+        .layer(axum::middleware::map_response(nosniff))
+}
+
+/// Every console answer (pages, fragments, the stylesheet and script, redirects, refusals)
+/// says `nosniff`: a browser reads it as exactly the type it declares, never guesses.
+async fn nosniff(mut r: Response) -> Response {
+    r.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    r
 }
 
 /// What the console's handlers share, `Arc<Console>`.
@@ -245,10 +261,12 @@ struct LoginForm {
 
 async fn login(
     AxumState(state): AxumState<AppState>,
+    peer: Peer,
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Response {
     let now = now();
+    let network = peer.network(&state.hub);
     let expected = auth::cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
     if expected.is_empty() || !same(&expected, &f.csrf) {
         return login_form(
@@ -258,7 +276,14 @@ async fn login(
         );
     }
     let name = f.name.trim().to_owned();
-    if !state.sessions.login_allowed(&name, now) {
+    // Failures are counted per name; names no account can have share one count, so made-up
+    // names of any length cost the map nothing.
+    let counted = if accounts::valid_name(&name) {
+        name.as_str()
+    } else {
+        ""
+    };
+    if !state.sessions.login_allowed(counted, network, now) {
         return login_form(
             &state,
             Some("Too many failed attempts. Wait 15 minutes and try again."),
@@ -274,7 +299,7 @@ async fn login(
         .and_then(Result::ok)
         .unwrap_or(false);
     if !ok {
-        state.sessions.login_failed(&name, now);
+        state.sessions.login_failed(counted, network, now);
         tracing::warn!("console login failed");
         return login_form(
             &state,
@@ -345,27 +370,16 @@ async fn shift(
     } else {
         "/console"
     };
-    let msg = if on {
-        "You're on shift. Urgent tickets will alert you here."
-    } else {
-        "You're away. You won't get urgent alerts."
-    };
-    Ok(with_notice(back, msg))
+    Ok(with_notice(
+        back,
+        if on { Notice::OnShift } else { Notice::Away },
+        None,
+    ))
 }
 
-/// A redirect to a console page with a notice in `msg`.
-fn with_notice(path: &str, msg: &str) -> Response {
-    let path = path.split('?').next().unwrap_or("/console");
-    let q: String = form_urlencoded::Serializer::new(String::new())
-        .append_pair("msg", msg)
-        .finish();
-    Redirect::to(&format!("{path}?{q}")).into_response()
-}
-
-#[derive(Deserialize, Default)]
-struct Notice {
-    #[serde(default)]
-    msg: Option<String>,
+/// A redirect to a console page with a notice, and the ticket it is about.
+pub(crate) fn with_notice(path: &str, notice: Notice, ticket: Option<u64>) -> Response {
+    Redirect::to(&notice::href(path, notice, ticket)).into_response()
 }
 
 /// What every signed-in page shows around its content: who, their shift, their open
@@ -409,15 +423,28 @@ pub fn urgent_waiting(queue: &[TicketView]) -> Vec<u64> {
 async fn queue_page(
     AxumState(state): AxumState<AppState>,
     who: SignedIn,
-    q: axum::extract::Query<Notice>,
+    q: axum::extract::Query<NoticeQuery>,
 ) -> Page {
     let queue = state.hub.handoff.queue().map_err(internal)?;
     let now = now();
     let on = state.hub.handoff.on_shift(now).map_err(internal)?;
     let f = frame(&state, &who, &queue, None);
+    let h = holder(&state, q.ticket());
+    let notice = q.notice().map(|n| n.text(q.ticket(), h.as_deref()));
     Ok(private(
-        pages::queue_page(&f, &queue, &on, now, q.msg.as_deref()).into_response(),
+        pages::queue_page(&f, &queue, &on, now, notice.as_deref()).into_response(),
     ))
+}
+
+/// The counselor who holds a ticket now, from haven's own data (for a notice's words).
+fn holder(state: &Console, ticket: Option<u64>) -> Option<String> {
+    state
+        .hub
+        .handoff
+        .ticket(ticket?)
+        .ok()
+        .flatten()
+        .and_then(|t| t.counselor)
 }
 
 async fn queue_fragment(
@@ -484,9 +511,6 @@ pub struct Console {
     /// How many transcript lines each counselor has seen of each of their tickets, for the
     /// unread counts. In memory: after a restart every line counts as read.
     reads: Mutex<HashMap<(String, u64), usize>>,
-    /// Turns true when the server shuts down: every live stream ends, so a graceful shutdown
-    /// does not wait on an open console tab.
-    closing: tokio::sync::watch::Sender<bool>,
 }
 
 impl Console {
@@ -496,13 +520,7 @@ impl Console {
             accounts,
             sessions: Default::default(),
             reads: Default::default(),
-            closing: tokio::sync::watch::channel(false).0,
         }
-    }
-
-    /// Ends every open live stream (the server is shutting down).
-    pub fn shutdown(&self) {
-        self.closing.send_replace(true);
     }
 
     /// Records that `name` has seen the first `lines` lines of ticket `id`.

@@ -10,9 +10,10 @@
 use axum::Form;
 use axum::extract::{Path, Query, State as AxumState};
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use super::notice::Notice;
 use super::{AppState, CsrfForm, Page, SignedIn, fragment, frame, internal, pages, private};
 use crate::counselors::quick;
 use crate::handoff::{Claim, HandoffError, TicketView};
@@ -22,11 +23,8 @@ use crate::runtime::now;
 /// The longest reply or note a counselor can send.
 pub const MAX_TEXT: usize = 1500;
 
-fn back_to(id: u64, msg: &str) -> Response {
-    let q: String = form_urlencoded::Serializer::new(String::new())
-        .append_pair("msg", msg)
-        .finish();
-    Redirect::to(&format!("/console/ticket/{id}?{q}")).into_response()
+fn back_to(id: u64, notice: Notice) -> Response {
+    super::with_notice(&format!("/console/ticket/{id}"), notice, None)
 }
 
 /// Sends what a counselor action has for the person; a failure is logged, the action stands.
@@ -39,10 +37,10 @@ async fn tell_person(state: &AppState, out: crate::handoff::Outgoing, what: &str
 /// What the counselor is told when an action does not apply (wrong state, closed ticket).
 fn refused(id: u64, e: HandoffError) -> Page {
     match e {
-        HandoffError::WrongState { .. }
-        | HandoffError::NoTicket(_)
-        | HandoffError::SameCounselor(..)
-        | HandoffError::Outcome { .. } => Ok(back_to(id, &e.to_string())),
+        HandoffError::WrongState { .. } => Ok(back_to(id, Notice::WrongState)),
+        HandoffError::NoTicket(_) => Ok(super::with_notice("/console", Notice::TicketClosed, None)),
+        HandoffError::SameCounselor(..) => Ok(back_to(id, Notice::SameCounselor)),
+        HandoffError::Outcome { .. } => Ok(back_to(id, Notice::BadOutcome)),
         e => Err(internal(e)),
     }
 }
@@ -110,7 +108,7 @@ fn is_colleague(state: &AppState, name: &str) -> bool {
 #[derive(Deserialize, Default)]
 pub struct TicketQuery {
     #[serde(default)]
-    msg: Option<String>,
+    notice: Option<String>,
     /// A quick reply to put in the reply box (without JavaScript the buttons come here).
     #[serde(default)]
     quick: Option<String>,
@@ -137,12 +135,17 @@ pub async fn page(
         state.seen(who.name(), id, lines.len());
     }
     let now = now();
-    let mut notice = q.msg.clone();
+    let mut notice = q
+        .notice
+        .as_deref()
+        .and_then(Notice::parse)
+        .map(|n| n.text(Some(id), t.counselor.as_deref()));
     let mut draft = String::new();
     if let Some(which) = q.quick.as_deref() {
         match quick::make(&state.hub, which, &t, q.place.as_deref(), now) {
             Ok(text) => draft = text,
-            Err(e) => notice = Some(e.to_string()),
+            // Never the words of the address bar: a fixed text.
+            Err(_) => notice = Some(Notice::QuickNeedsPlace.text(Some(id), None)),
         }
     }
     let queue = state.hub.handoff.queue().map_err(internal)?;
@@ -286,18 +289,13 @@ pub async fn claim(
     match state.hub.handoff.claim(id, who.name(), now()) {
         Ok(Claim::Claimed(_, out)) => {
             tell_person(&state, out, "claim").await;
-            Ok(back_to(id, "You have this ticket now."))
+            Ok(back_to(id, Notice::Claimed))
         }
-        Ok(Claim::Taken { by }) if by == who.name() => {
-            Ok(back_to(id, "You already have this ticket."))
-        }
+        Ok(Claim::Taken { by }) if by == who.name() => Ok(back_to(id, Notice::AlreadyYours)),
         // Someone else's conversation is not shown to this counselor: back to the queue.
-        Ok(Claim::Taken { by }) => Ok(super::with_notice(
-            "/console",
-            &format!("{by} claimed it first (ticket #{id})."),
-        )),
+        Ok(Claim::Taken { .. }) => Ok(super::with_notice("/console", Notice::Taken, Some(id))),
         Err(HandoffError::NoTicket(_)) => {
-            Ok(Redirect::to("/console?msg=That+ticket+is+closed.").into_response())
+            Ok(super::with_notice("/console", Notice::TicketClosed, None))
         }
         Err(e) => refused(id, e),
     }
@@ -313,10 +311,10 @@ pub struct TextForm {
 fn text_of(id: u64, raw: &str) -> Result<String, Response> {
     let text = crate::engine::clean_for_relay(raw);
     if text.is_empty() {
-        return Err(back_to(id, "Write something first."));
+        return Err(back_to(id, Notice::Empty));
     }
     if text.chars().count() > MAX_TEXT {
-        return Err(back_to(id, "That is too long (1,500 characters at most)."));
+        return Err(back_to(id, Notice::TooLong));
     }
     Ok(text)
 }
@@ -335,7 +333,7 @@ pub async fn reply(
     match state.hub.handoff.reply(id, who.name(), &text, now()) {
         Ok(out) => {
             outbound::send(&state.hub, out).await.map_err(internal)?;
-            Ok(back_to(id, "Sent."))
+            Ok(back_to(id, Notice::Sent))
         }
         Err(e) => refused(id, e),
     }
@@ -356,10 +354,7 @@ pub async fn note(
         Err(r) => return Ok(r),
     };
     match state.hub.handoff.note(id, who.name(), &text, now()) {
-        Ok(_) => Ok(back_to(
-            id,
-            "Note added. Only counselors see it; it is deleted with the ticket.",
-        )),
+        Ok(_) => Ok(back_to(id, Notice::NoteAdded)),
         Err(e) => refused(id, e),
     }
 }
@@ -381,16 +376,16 @@ pub async fn transfer(
     who.csrf(&f.csrf)?;
     let to = f.to.trim();
     if !is_colleague(&state, to) {
-        return Ok(back_to(id, &format!("There is no counselor named {to:?}.")));
+        return Ok(back_to(id, Notice::NoSuchCounselor));
     }
     match state.hub.handoff.transfer(id, who.name(), to, now()) {
         Ok((_, out)) => {
             tell_person(&state, out, "transfer").await;
-            Ok(Redirect::to(&format!(
-                "/console?msg=Ticket+%23{id}+is+with+{}+now.",
-                form_urlencoded::byte_serialize(to.as_bytes()).collect::<String>()
+            Ok(super::with_notice(
+                "/console",
+                Notice::Transferred,
+                Some(id),
             ))
-            .into_response())
         }
         Err(e) => refused(id, e),
     }
@@ -408,10 +403,7 @@ pub async fn reassign(
     if let Some(name) = to
         && !is_colleague(&state, name)
     {
-        return Ok(back_to(
-            id,
-            &format!("There is no counselor named {name:?}."),
-        ));
+        return Ok(back_to(id, Notice::NoSuchCounselor));
     }
     match state.hub.handoff.reassign(id, who.name(), to, now()) {
         Ok((_, out)) => {
@@ -420,9 +412,10 @@ pub async fn reassign(
             }
             Ok(back_to(
                 id,
-                &match to {
-                    Some(n) => format!("Reassigned to {n}."),
-                    None => "Back in the queue.".to_owned(),
+                if to.is_some() {
+                    Notice::Reassigned
+                } else {
+                    Notice::BackInQueue
                 },
             ))
         }
@@ -440,7 +433,7 @@ pub async fn release(
     match state.hub.handoff.release(id, who.name(), now()) {
         Ok((_, out)) => {
             tell_person(&state, out, "release").await;
-            Ok(Redirect::to("/console?msg=Released+to+the+queue.").into_response())
+            Ok(super::with_notice("/console", Notice::Released, None))
         }
         Err(e) => refused(id, e),
     }
@@ -462,11 +455,7 @@ pub async fn close(
     match state.hub.handoff.close(id, who.name(), &f.outcome, now()) {
         Ok((_, out)) => {
             tell_person(&state, out, "close").await;
-            Ok(Redirect::to(&format!(
-                "/console?msg=Ticket+%23{id}+closed+({}).+Its+messages+and+notes+are+deleted.",
-                form_urlencoded::byte_serialize(f.outcome.as_bytes()).collect::<String>()
-            ))
-            .into_response())
+            Ok(super::with_notice("/console", Notice::Closed, Some(id)))
         }
         Err(e) => refused(id, e),
     }

@@ -8,7 +8,11 @@
 //! [`Effect::Handoff`](crate::engine::Effect) for the handoff module and says `handoff-queued`;
 //! outside counselor hours it does the same but says `handoff-out-of-hours` (the fallback, and
 //! that a message left now is read next shift); with no counselor service at all it says
-//! `handoff-unavailable` (the hotlines, said honestly) and the flow goes on.
+//! `handoff-unavailable` (the hotlines, said honestly) and the flow goes on. When the message
+//! path says the queue has no room for this person (`Availability::Full`, the web chat's caps)
+//! it says `handoff-full` (the hotlines) and opens nothing; when it asks for a real exchange
+//! first (`Availability::AfterExchange`) and this is the session's first message, the ticket is
+//! opened *held* and it says `handoff-held`: the person joins the line when they write again.
 
 use crate::engine::Exec;
 use crate::flows::load::Cx;
@@ -51,10 +55,12 @@ pub struct Handoff {
 }
 
 /// Texts the handoff action says; they must exist in every locale.
-pub const TEXTS: [&str; 3] = [
+pub const TEXTS: [&str; 5] = [
     "handoff-queued",
     "handoff-unavailable",
     "handoff-out-of-hours",
+    "handoff-held",
+    "handoff-full",
 ];
 
 impl Handoff {
