@@ -355,8 +355,12 @@ async fn two_counselors_on_shift_an_urgent_ticket_alerts_both_and_one_sees_it_th
     )
     .await;
     ben.click(&ben.find("#close").await).await;
-    ben.wait_for_text(".notice", "closed (referred)", WAIT)
-        .await;
+    ben.wait_for_text(
+        ".notice",
+        "closed. Its messages and notes are deleted",
+        WAIT,
+    )
+    .await;
     visitor
         .wait_for_text("#log .msg.bot .text", "¿le ayudó este chat?", WAIT)
         .await;
@@ -555,6 +559,8 @@ async fn on_a_phone_the_queue_fits_claim_is_reachable_and_sign_out_is_readable()
     let _one = browser::serial().await;
     let dir = tempfile::tempdir().unwrap();
     let server = server(dir.path()).await;
+    // A web visitor joins the queue after a real exchange (issue 12): a word first.
+    says(&server, "visitor-1", "hi").await;
     says(
         &server,
         "visitor-1",

@@ -235,6 +235,9 @@ async fn leaving_the_counselor_queue_is_a_button() {
             !b.displayed(&leave).await,
             "no leave button outside a queue"
         );
+        // A visitor joins the queue after a real exchange (issue 12): a word first.
+        b.send_chat("hi").await;
+        b.wait_for_text("#log .msg.bot .text", "haven", WAIT).await;
         b.send_chat("I want to talk to a person").await;
         b.wait_for_text("#log .msg.bot .text", "You're in line", WAIT)
             .await;

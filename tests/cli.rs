@@ -164,13 +164,6 @@ fn one_typo_gives_one_problem_with_a_suggestion() {
             std::fs::write(flows.join(p.file_name().unwrap()), text).unwrap();
         }
     }
-    // The triage concepts the flows name live beside them.
-    let concepts = flows.join("concepts");
-    std::fs::create_dir(&concepts).unwrap();
-    for e in std::fs::read_dir(root.join("flows/concepts")).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, concepts.join(p.file_name().unwrap())).unwrap();
-    }
     let out = haven()
         .arg("--flows")
         .arg(&flows)

@@ -34,7 +34,7 @@ handoff-left = Listo, ya no espera al consejero. Vuelvo a ser el bot.
 handoff-held = Puedo ponerle en la fila para hablar con un consejero. Mande un mensaje más con unas palabras sobre lo que está pasando, y lo leerá primero. Si alguien tiene una sobredosis, llame al 911 ahora.
 # Ya hay demasiados chats web esperando a un consejero.
 # Source: 988lifeline.org (24/7; en español marque 2 o escriba AYUDA).
-handoff-full = Lo siento, los consejeros no pueden atender más chats aquí ahora mismo. Puede llamar o escribir al 988 a cualquier hora (en español marque 2 o escriba AYUDA). Si alguien tiene una sobredosis, llame al 911 ahora.
+handoff-full = Lo siento, ahora mismo los consejeros no pueden atender otro chat. Puede llamar o escribir al 988 a cualquier hora (en español marque 2 o escriba AYUDA). Si alguien tiene una sobredosis, llame al 911 ahora.
 handoff-emergency-alerted = También le avisé a su consejero.
 
 # Source: samhsa.gov/find-help/national-helpline (1-800-662-4357: gratis, confidencial, 24/7,

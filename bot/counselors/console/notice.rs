@@ -92,8 +92,8 @@ impl Notice {
             Notice::Claimed => "You have this ticket now.".into(),
             Notice::AlreadyYours => "You already have this ticket.".into(),
             Notice::Taken => match holder {
-                Some(h) => format!("{h} claimed ticket{number} first."),
-                None => format!("Another counselor claimed ticket{number} first."),
+                Some(h) => format!("{h} claimed it first (ticket{number})."),
+                None => format!("Another counselor claimed it first (ticket{number})."),
             },
             Notice::TicketClosed => "That ticket is closed.".into(),
             Notice::Empty => "Write something first.".into(),
