@@ -2,17 +2,30 @@
 //! Telegram with the same `update_id`.
 //!
 //! Claims are decided in memory (a sharded map of id hashes) and written to the sled tree `seen`
-//! in batches every half second, so a restart still knows the deliveries of the last day. A
-//! compare-and-swap in sled for every webhook cost 40% of the webhook's throughput
-//! (`haven bench http`); the price of batching is that a delivery handled in the half second
-//! before a crash could be answered again if Twilio retries it after the restart. Ids are kept
-//! as hashes: there is no reason to keep them verbatim. If handling fails the claim is released
-//! so the sender's retry is handled.
+//! in batches, so a restart still knows the deliveries of the last day. A compare-and-swap in
+//! sled for every webhook cost 40% of the webhook's throughput (`haven bench http`), so claims
+//! are not written one by one: whoever needs its claim on disk calls [`Dedup::make_durable`],
+//! which writes every pending claim in one batch and then waits for the next group flush
+//! (`store::GroupFlush`), which one fsync serves for every request waiting at the time. A
+//! channel calls it after handling a delivery and before answering (SMS: before the TwiML
+//! leaves; Telegram: before the replies are sent), so a delivery that was answered is known
+//! after a crash and a retry of it is answered as a duplicate. The background task still
+//! writes pending claims twice a second for deliveries nobody waits on.
+//!
+//! The order is chosen for the person: the claim becomes durable *after* the delivery's effects
+//! (a queued text, a ticket), never before. A crash between the two lets the sender's retry be
+//! handled again (a duplicate text beats a lost one); a crash after both but before the answer
+//! leaves makes the retry a duplicate, answered with nothing, which loses the first reply part
+//! of that one message (the later parts are already queued). Ids are kept as hashes: there is
+//! no reason to keep them verbatim. If handling fails the claim is released so the sender's
+//! retry is handled.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
 use sha2::{Digest, Sha256};
+
+use crate::store::{GroupFlush, StoreError};
 
 /// How long a delivery id is remembered.
 pub const KEEP_SECS: i64 = 24 * 3600;
@@ -22,9 +35,19 @@ type Key = [u8; 16];
 
 pub struct Dedup {
     tree: sled::Tree,
+    durable: GroupFlush,
     shards: Vec<Mutex<HashMap<Key, i64>>>,
-    /// Claims not yet written to sled.
+    /// Claims not yet written to sled. The lock is held while a batch is written, so a caller
+    /// who finds the list empty knows every claim made before is in the tree.
     pending: Mutex<Vec<(Key, i64)>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DedupError {
+    #[error("delivery ids: {0}")]
+    Sled(#[from] sled::Error),
+    #[error("delivery ids: {0}")]
+    Flush(#[from] StoreError),
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -33,9 +56,10 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 impl Dedup {
     /// Opens the tree and loads the ids seen in the last day.
-    pub fn new(db: &sled::Db) -> Result<Dedup, sled::Error> {
+    pub fn new(db: &sled::Db, durable: GroupFlush) -> Result<Dedup, sled::Error> {
         let tree = db.open_tree("seen")?;
         let d = Dedup {
+            durable,
             shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
             pending: Mutex::new(Vec::new()),
             tree,
@@ -85,18 +109,31 @@ impl Dedup {
         Ok(())
     }
 
-    /// Writes pending claims to sled (the server calls this twice a second and at shutdown).
+    /// Writes pending claims to sled in one batch (the server calls this twice a second and at
+    /// shutdown; [`Dedup::make_durable`] calls it before flushing). Returns how many.
     pub fn persist(&self) -> Result<usize, sled::Error> {
-        let pending = std::mem::take(&mut *lock(&self.pending));
+        let mut pending = lock(&self.pending);
         if pending.is_empty() {
             return Ok(0);
         }
         let mut batch = sled::Batch::default();
-        for (k, at) in &pending {
+        for (k, at) in pending.iter() {
             batch.insert(&k[..], &at.to_be_bytes()[..]);
         }
+        // Written under the lock: a concurrent caller waits here rather than flushing before
+        // its claim, taken in this batch, is in the tree. On failure the claims stay pending.
         self.tree.apply_batch(batch)?;
-        Ok(pending.len())
+        let n = pending.len();
+        pending.clear();
+        Ok(n)
+    }
+
+    /// Returns once every claim made before the call is on disk (with everything else written
+    /// before it): pending claims go in one batch, then the next group flush.
+    pub async fn make_durable(&self) -> Result<(), DedupError> {
+        self.persist()?;
+        self.durable.flush().await?;
+        Ok(())
     }
 
     /// Forgets ids older than `KEEP_SECS`, in memory and on disk.
@@ -126,7 +163,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = sled::open(dir.path()).unwrap();
         {
-            let d = Dedup::new(&db).unwrap();
+            let d = Dedup::new(&db, GroupFlush::new(&db)).unwrap();
             assert!(d.claim("SM1", 10).unwrap());
             assert!(!d.claim("SM1", 11).unwrap());
             d.release("SM1").unwrap();
@@ -135,7 +172,7 @@ mod tests {
             assert_eq!(d.persist().unwrap(), 2);
         }
         // A new Dedup over the same tree is what a restarted server builds from disk.
-        let d = Dedup::new(&db).unwrap();
+        let d = Dedup::new(&db, GroupFlush::new(&db)).unwrap();
         assert!(
             !d.claim("SM1", 20).unwrap(),
             "a persisted claim is known after a restart"

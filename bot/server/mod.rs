@@ -185,7 +185,7 @@ impl State {
         outlets.add(Channel::Web, web.clone());
         let hub = Arc::new(Hub {
             limiter: RateLimiter::new(config.rate_limit_per_minute),
-            dedup: Dedup::new(&db)?,
+            dedup: Dedup::new(&db, durable.clone())?,
             metrics,
             handoff,
             config,

@@ -184,6 +184,13 @@ async fn run(
             return;
         }
     };
+    // The update's claim reaches the disk before any reply goes out, so a redelivery after a
+    // crash is not answered twice (see messaging::dedup).
+    if let Err(e) = state.hub.dedup.make_durable().await {
+        tracing::error!(kind, error = %e, "a Telegram update's id could not be recorded");
+        let _ = done.send(Err(AppError::internal(e)));
+        return;
+    }
     claim.keep();
     let _ = done.send(Ok(()));
     reply(state, tg, chat_id, delivered).await;
