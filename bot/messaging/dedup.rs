@@ -1,24 +1,27 @@
 //! Answering a repeated delivery once: Twilio retries a webhook with the same `MessageSid`,
 //! Telegram with the same `update_id`.
 //!
-//! Claims are decided in memory (a sharded map of id hashes) and written to the sled tree `seen`
-//! in batches, so a restart still knows the deliveries of the last day. A compare-and-swap in
-//! sled for every webhook cost 40% of the webhook's throughput (`haven bench http`), so claims
-//! are not written one by one: whoever needs its claim on disk calls [`Dedup::make_durable`],
-//! which writes every pending claim in one batch and then waits for the next group flush
-//! (`store::GroupFlush`), which one fsync serves for every request waiting at the time. A
-//! channel calls it after handling a delivery and before answering (SMS: before the TwiML
-//! leaves; Telegram: before the replies are sent), so a delivery that was answered is known
-//! after a crash and a retry of it is answered as a duplicate. The background task still
-//! writes pending claims twice a second for deliveries nobody waits on.
+//! A delivery is claimed in memory (a sharded map of id hashes) when it arrives, so a copy
+//! arriving while it is handled is a duplicate at once. When its handling is [`Dedup::done`],
+//! the claim joins a batch written to the sled tree `seen`, so a restart still knows the
+//! deliveries of the last day. A compare-and-swap in sled for every webhook cost 40% of the
+//! webhook's throughput (`haven bench http`), so claims are not written one by one: whoever
+//! needs its claim on disk calls [`Dedup::make_durable`], which writes every finished claim in
+//! one batch and then waits for the next group flush (`store::GroupFlush`), one fsync for every
+//! request waiting at the time. A channel calls it after handling a delivery and before
+//! answering (SMS: before the TwiML leaves; Telegram: before the replies are sent), so a
+//! delivery that was answered is known after a crash and a retry of it is answered as a
+//! duplicate. The background task still writes finished claims twice a second for deliveries
+//! nobody waits on.
 //!
-//! The order is chosen for the person: the claim becomes durable *after* the delivery's effects
-//! (a queued text, a ticket), never before. A crash between the two lets the sender's retry be
-//! handled again (a duplicate text beats a lost one); a crash after both but before the answer
-//! leaves makes the retry a duplicate, answered with nothing, which loses the first reply part
-//! of that one message (the later parts are already queued). Ids are kept as hashes: there is
-//! no reason to keep them verbatim. If handling fails the claim is released so the sender's
-//! retry is handled.
+//! The order is chosen for the person: a claim can reach the disk only *after* its delivery's
+//! effects were written (a queued text, a ticket, the session), because it joins the batch only
+//! when its handling is done; so a claim on disk means the effects are on disk too. A crash
+//! before the claim is durable lets the sender's retry be handled again (a duplicate text
+//! beats a lost one); a crash after it but before the answer leaves makes the retry a
+//! duplicate, answered with nothing, which loses the first reply part of that one message (the
+//! later parts are already queued). Ids are kept as hashes: there is no reason to keep them
+//! verbatim. If handling fails the claim is released so the sender's retry is handled.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -37,8 +40,8 @@ pub struct Dedup {
     tree: sled::Tree,
     durable: GroupFlush,
     shards: Vec<Mutex<HashMap<Key, i64>>>,
-    /// Claims not yet written to sled. The lock is held while a batch is written, so a caller
-    /// who finds the list empty knows every claim made before is in the tree.
+    /// Finished claims not yet written to sled. The lock is held while a batch is written, so
+    /// a caller who finds the list empty knows every claim finished before is in the tree.
     pending: Mutex<Vec<(Key, i64)>>,
 }
 
@@ -96,8 +99,17 @@ impl Dedup {
             }
             shard.insert(key, now);
         }
-        lock(&self.pending).push((key, now));
         Ok(true)
+    }
+
+    /// The delivery `id` was handled and its effects written: its claim may now go to disk
+    /// (with the next batch; [`Dedup::make_durable`] to wait for it).
+    pub fn done(&self, id: &str) {
+        let key = Self::key(id);
+        let at = lock(self.shard(&key)).get(&key).copied();
+        if let Some(at) = at {
+            lock(&self.pending).push((key, at));
+        }
     }
 
     /// Releases a claim after handling failed.
@@ -128,8 +140,8 @@ impl Dedup {
         Ok(n)
     }
 
-    /// Returns once every claim made before the call is on disk (with everything else written
-    /// before it): pending claims go in one batch, then the next group flush.
+    /// Returns once every claim finished before the call is on disk (with everything else
+    /// written before it): finished claims go in one batch, then the next group flush.
     pub async fn make_durable(&self) -> Result<(), DedupError> {
         self.persist()?;
         self.durable.flush().await?;
@@ -169,13 +181,24 @@ mod tests {
             d.release("SM1").unwrap();
             assert!(d.claim("SM1", 12).unwrap());
             assert!(d.claim("SM2", 13).unwrap());
-            assert_eq!(d.persist().unwrap(), 2);
+            assert!(d.claim("SM3", 13).unwrap());
+            d.done("SM1");
+            d.done("SM2");
+            assert_eq!(
+                d.persist().unwrap(),
+                2,
+                "a claim still being handled is not written"
+            );
         }
         // A new Dedup over the same tree is what a restarted server builds from disk.
         let d = Dedup::new(&db, GroupFlush::new(&db)).unwrap();
         assert!(
             !d.claim("SM1", 20).unwrap(),
             "a persisted claim is known after a restart"
+        );
+        assert!(
+            d.claim("SM3", 20).unwrap(),
+            "a claim never finished is forgotten by a restart"
         );
         assert_eq!(d.sweep(13 + KEEP_SECS).unwrap(), 2);
         assert!(

@@ -145,6 +145,7 @@ pub async fn inbound(
     if result.is_ok() {
         // The claim reaches the disk after the message's effects and before the answer leaves,
         // so a retry after a crash is answered once (see messaging::dedup).
+        state.hub.dedup.done(&delivery);
         if let Err(e) = state.hub.dedup.make_durable().await {
             result = Err(AppError::internal(e));
         }
