@@ -488,7 +488,7 @@ async fn sms_worker(rig: Arc<Rig>, seed: u64) {
         let d = Delivery::new(&rig.url, n, kind);
         let phase = rig.phase.load(Ordering::SeqCst) as usize;
         let sent_at = Instant::now();
-        let twins = rng.next() % 6 == 0;
+        let twins = rng.next().is_multiple_of(6);
         let answers = if twins {
             let (a, b) = tokio::join!(post(&http, &rig.url, &d), post(&http, &rig.url, &d));
             vec![a, b]
@@ -497,7 +497,7 @@ async fn sms_worker(rig: Arc<Rig>, seed: u64) {
         };
         let acked_at = Instant::now();
         let repeat = record_answers(&rig, &d, kind, phase, sent_at, acked_at, twins, &answers)
-            && rng.next() % 4 == 0;
+            && rng.next().is_multiple_of(4);
         if repeat {
             // Twilio repeating a delivery it had an answer for: answered with nothing.
             let again = post(&http, &rig.url, &d).await;
@@ -684,6 +684,7 @@ struct DiskFigures {
 }
 
 /// After a kill: the data dir, read by the test with the server gone.
+#[allow(clippy::too_many_arguments)]
 fn check_disk(
     rig: &Rig,
     data: &Path,

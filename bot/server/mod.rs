@@ -9,6 +9,8 @@
 //! starts the background tasks and shuts down gracefully: stop accepting, finish requests in
 //! flight, let the outbox finish its current send, flush sled.
 
+pub mod admin;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -359,6 +361,10 @@ pub fn spawn_background(
                 }
             }
         }));
+    }
+    // The admin socket, for `haven backup` while serving.
+    if let Some(task) = admin::spawn(state, stop.clone()) {
+        tasks.push(task);
     }
     // Handoff timers: "still waiting" notes, the queue-timeout fallback, expired tickets.
     {

@@ -5,6 +5,7 @@
 //! the sweeper purge expired sessions (really delete them, not hide them). The opt-out marker
 //! is the only thing kept about a person after STOP, and it has no expiry.
 
+pub mod backup;
 pub mod memory;
 pub mod pseudonym;
 pub mod sealed;
