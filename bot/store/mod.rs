@@ -67,9 +67,14 @@ fn round(db: &sled::Db, hooks: &Hooks) -> Result<(), String> {
     db.flush().map(drop).map_err(|e| e.to_string())
 }
 
-/// A wait for the next flush. The database travels with the request so the flusher task never
-/// keeps it open by itself (a stopped server must release sled's lock at once).
-type FlushRequest = (sled::Db, tokio::sync::oneshot::Sender<Result<(), String>>);
+/// A wait for the next flush. The database and the hooks (which hold trees) travel with the
+/// request so the flusher task never keeps the database open by itself (a stopped server must
+/// release sled's lock at once).
+type FlushRequest = (
+    sled::Db,
+    Hooks,
+    tokio::sync::oneshot::Sender<Result<(), String>>,
+);
 
 impl GroupFlush {
     pub fn new(db: &sled::Db) -> GroupFlush {
@@ -92,14 +97,12 @@ impl GroupFlush {
     pub async fn flush(&self) -> Result<(), StoreError> {
         let tx = self.tx.get_or_init(|| {
             let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<FlushRequest>();
-            let hooks = self.hooks.clone();
             tokio::spawn(async move {
-                while let Some((db, first)) = rx.recv().await {
+                while let Some((db, hooks, first)) = rx.recv().await {
                     let mut waiters = vec![first];
-                    while let Ok((_, w)) = rx.try_recv() {
+                    while let Ok((_, _, w)) = rx.try_recv() {
                         waiters.push(w);
                     }
-                    let hooks = hooks.clone();
                     let r = match tokio::task::spawn_blocking(move || round(&db, &hooks)).await {
                         Ok(r) => r,
                         Err(_) => Err("flush task failed".to_owned()),
@@ -112,7 +115,10 @@ impl GroupFlush {
             tx
         });
         let (done_tx, done_rx) = tokio::sync::oneshot::channel();
-        if tx.send((self.db.clone(), done_tx)).is_err() {
+        if tx
+            .send((self.db.clone(), self.hooks.clone(), done_tx))
+            .is_err()
+        {
             // The flusher is gone (runtime shutting down): flush here instead.
             return round(&self.db, &self.hooks).map_err(StoreError::Flush);
         }
