@@ -80,6 +80,25 @@ enum Command {
     /// HAVEN_DATA (data directory), HAVEN_PUBLIC_URL, HAVEN_TWILIO_*, HAVEN_TELEGRAM_*,
     /// HAVEN_COUNSELOR_CHAT_ID; see deploy/OPERATOR.md and deploy/haven.env.example.
     Serve,
+    /// Write a consistent snapshot of the data directory (every database tree, counselor
+    /// accounts, the service directory) to PATH, also while `haven serve` runs (through its
+    /// admin socket in the data directory). Sealed data stays sealed; the server secret is left
+    /// out unless --include-key. See deploy/OPERATOR.md, "Backups".
+    Backup {
+        /// The backup file to write (replaced whole, or left alone on failure).
+        path: PathBuf,
+        /// Put the server secret in the backup too (anyone with the file can then read the
+        /// sealed data in it).
+        #[arg(long)]
+        include_key: bool,
+    },
+    /// Restore a backup into an empty data directory (HAVEN_DATA). Refuses a damaged file, a
+    /// backup format newer than this haven's, an existing database, and a server secret that
+    /// cannot open the backup's sealed data.
+    Restore {
+        /// The backup file.
+        path: PathBuf,
+    },
     /// The service directory: import an operator's CSV, or look up what a person would get.
     Services {
         #[command(subcommand)]
@@ -268,6 +287,8 @@ fn run(command: Command, config: &Config) -> anyhow::Result<bool> {
             })?;
             Ok(true)
         }
+        Command::Backup { path, include_key } => cli::backup::backup(config, &path, include_key),
+        Command::Restore { path } => cli::backup::restore(config, &path),
         Command::Services { what } => match what {
             ServicesWhat::Import { file } => cli::services::import(config, &file),
             ServicesWhat::Find {

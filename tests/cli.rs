@@ -148,20 +148,17 @@ fn one_typo_gives_one_problem_with_a_suggestion() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let flows = dir.path().join("flows");
     std::fs::create_dir(&flows).unwrap();
-    // The concept files come along unchanged.
-    let concepts = flows.join("concepts");
-    std::fs::create_dir(&concepts).unwrap();
-    for e in std::fs::read_dir(root.join("flows/concepts")).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, concepts.join(p.file_name().unwrap())).unwrap();
-    }
-    for e in std::fs::read_dir(root.join("flows")).unwrap() {
-        let p = e.unwrap().path();
-        if p.extension().is_some_and(|x| x == "yaml") {
-            let text = std::fs::read_to_string(&p)
-                .unwrap()
-                .replace("next: injection", "next: injectoin");
-            std::fs::write(flows.join(p.file_name().unwrap()), text).unwrap();
+    // The flows and the concepts they name (flows/concepts/), with one typo.
+    for sub in ["", "concepts"] {
+        std::fs::create_dir_all(flows.join(sub)).unwrap();
+        for e in std::fs::read_dir(root.join("flows").join(sub)).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "yaml") {
+                let text = std::fs::read_to_string(&p)
+                    .unwrap()
+                    .replace("next: injection", "next: injectoin");
+                std::fs::write(flows.join(sub).join(p.file_name().unwrap()), text).unwrap();
+            }
         }
     }
     let out = haven()

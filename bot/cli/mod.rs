@@ -1,6 +1,7 @@
 //! The `haven` subcommands that are more than a few lines: each in its own file. `main.rs`
 //! parses arguments and calls these; they return `anyhow::Result` because they are the edge.
 
+pub mod backup;
 pub mod bench;
 pub mod chat;
 pub mod check;

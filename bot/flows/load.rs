@@ -1140,9 +1140,12 @@ fn mark_choices_and_emergency(set: &FlowSet, uses: &mut [TextUse]) {
             }
         }
     }
-    if let Some(t) = set.trigger_for("emergency") {
-        let flow = &set.flows[t.flow];
-        let step = &flow.steps[t.start];
+    // A flow cut short (triggers but no steps yet) has a problem of its own; there is no
+    // first text to mark. (Found by tests/properties.rs: indexing here panicked.)
+    if let Some(t) = set.trigger_for("emergency")
+        && let Some(flow) = set.flows.get(t.flow)
+        && let Some(step) = flow.steps.get(t.start)
+    {
         let first = step.actions.iter().find_map(|a| match a {
             Action::Say(s) => s.texts.first(),
             _ => None,

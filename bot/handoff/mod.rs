@@ -421,8 +421,21 @@ impl Handoff {
             .filter(|(t, _)| !t.trim().is_empty())
             .map(|(t, at)| Line::new(Speaker::Person, t, *at))
             .collect();
+        let id = self.store.next_id()?;
+        // The session names the ticket before the ticket exists: the timer closes a ticket its
+        // session does not name (see `tick`), so the other order let it close a ticket in the
+        // moment between the two writes, or after a crash that kept the flushed ticket and lost
+        // the session's update. The ticket's flush makes both durable; a crash before it leaves
+        // a session naming no ticket, which `messaging::deliver` already treats as "back with
+        // the bot".
+        self.haven.update_session(&who, now, |s| {
+            s.handoff = Some(HandoffState {
+                ticket: id,
+                assigned: false,
+            })
+        })?;
         let t = Ticket {
-            id: self.store.next_id()?,
+            id,
             who: who.0,
             channel: o.channel,
             address: self.sealer.seal_str(&who, o.address)?,
@@ -440,12 +453,6 @@ impl Handoff {
             transcript: self.seal_lines(&who, &lines)?,
         };
         self.store.create(&t).await?;
-        self.haven.update_session(&who, now, |s| {
-            s.handoff = Some(HandoffState {
-                ticket: t.id,
-                assigned: false,
-            })
-        })?;
         let view = t.view();
         if o.held {
             tracing::info!(

@@ -152,6 +152,25 @@ impl TicketStore {
         Ok(())
     }
 
+    /// Rebuilds the index of open tickets by person from the tickets, and drops counselor-chat
+    /// links to tickets that are gone (after a restore: a backup copies the trees one after
+    /// another). Returns how many tickets it indexes.
+    pub fn reindex(&self) -> Result<usize, TicketStoreError> {
+        self.ticket_of.clear()?;
+        let tickets = self.all()?;
+        for t in &tickets {
+            self.ticket_of.insert(t.who, &t.id.to_be_bytes())?;
+        }
+        for item in self.desk_messages.iter() {
+            let (k, v) = item?;
+            let id = u64::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 8]));
+            if !tickets.iter().any(|t| t.id == id) {
+                self.desk_messages.remove(k)?;
+            }
+        }
+        Ok(tickets.len())
+    }
+
     pub fn all(&self) -> Result<Vec<Ticket>, TicketStoreError> {
         let mut out = Vec::new();
         for item in self.tickets.iter() {
@@ -188,5 +207,61 @@ impl TicketStore {
             .desk_messages
             .get(message_id.to_be_bytes())?
             .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Lang;
+    use crate::engine::Channel;
+    use crate::handoff::ticket::{Priority, TicketState};
+
+    fn ticket(id: u64, who: u8) -> Ticket {
+        Ticket {
+            id,
+            who: [who; 16],
+            channel: Channel::Sms,
+            address: Vec::new(),
+            lang: Lang::En,
+            priority: Priority::Asked,
+            reason: "asked".into(),
+            state: TicketState::Queued,
+            created_at: 0,
+            last_notice_at: 0,
+            timed_out: false,
+            after_hours: false,
+            emergency: false,
+            answered: false,
+            held: false,
+            transcript: Vec::new(),
+        }
+    }
+
+    #[tokio::test]
+    async fn reindexing_points_every_person_at_their_ticket_and_drops_dangling_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = sled::open(dir.path()).unwrap();
+        let store = TicketStore::open(&db, GroupFlush::new(&db)).unwrap();
+        store.create(&ticket(1, 1)).await.unwrap();
+        store.create(&ticket(2, 2)).await.unwrap();
+        store.remember_desk_message(10, 1).unwrap();
+        store.remember_desk_message(11, 3).unwrap();
+        // As a backup copied at another moment may hold them: a lost entry and a stale one.
+        store.ticket_of.remove([1u8; 16]).unwrap();
+        store
+            .ticket_of
+            .insert([9u8; 16], &7u64.to_be_bytes())
+            .unwrap();
+        assert_eq!(store.reindex().unwrap(), 2);
+        let of = |w: u8| {
+            store
+                .open_ticket_of(&Pseudonym([w; 16]))
+                .unwrap()
+                .map(|t| t.id)
+        };
+        assert_eq!((of(1), of(2), of(9)), (Some(1), Some(2), None));
+        assert_eq!(store.ticket_of_desk_message(10).unwrap(), Some(1));
+        assert_eq!(store.ticket_of_desk_message(11).unwrap(), None);
     }
 }

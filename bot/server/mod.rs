@@ -13,6 +13,8 @@
 
 pub mod connections;
 
+pub mod admin;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -219,7 +221,7 @@ impl State {
             admission,
             streams: LiveStreams::new(web_streams, console_streams),
             limiter: RateLimiter::new(config.rate_limit_per_minute),
-            dedup: Dedup::new(&db)?,
+            dedup: Dedup::new(&db, durable.clone())?,
             metrics,
             handoff,
             config,
@@ -450,6 +452,10 @@ pub fn spawn_background(
                 }
             }
         }));
+    }
+    // The admin socket, for `haven backup` while serving.
+    if let Some(task) = admin::spawn(state, stop.clone()) {
+        tasks.push(task);
     }
     // Handoff timers: "still waiting" notes, the queue-timeout fallback, expired tickets.
     {

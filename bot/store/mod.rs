@@ -5,6 +5,7 @@
 //! the sweeper purge expired sessions (really delete them, not hide them). The opt-out marker
 //! is the only thing kept about a person after STOP, and it has no expiry.
 
+pub mod backup;
 pub mod memory;
 pub mod pseudonym;
 pub mod sealed;
@@ -46,22 +47,53 @@ pub struct Loaded {
 /// ticket, a queued SMS) wait for the next flush, and one fsync serves everyone who asked while
 /// the previous one ran. sled's own `flush_async` was seen to stall for seconds with 64 callers
 /// at once (`haven bench http`); one fsync per caller cut throughput twentyfold.
+///
+/// Work that must reach the disk with every flush but is kept in memory until then (delivery
+/// ids, `messaging::dedup`) registers a hook with [`GroupFlush::before_each_flush`]: each round
+/// runs the hooks, then flushes, so whoever waits on a round has what the hooks wrote on disk.
+/// A failing hook fails the round for everyone waiting on it.
 #[derive(Clone)]
 pub struct GroupFlush {
     db: sled::Db,
     tx: std::sync::Arc<std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<FlushRequest>>>,
+    hooks: Hooks,
 }
 
-/// A wait for the next flush. The database travels with the request so the flusher task never
-/// keeps it open by itself (a stopped server must release sled's lock at once).
-type FlushRequest = (sled::Db, tokio::sync::oneshot::Sender<Result<(), String>>);
+type Hooks = std::sync::Arc<std::sync::RwLock<Vec<Hook>>>;
+type Hook = Box<dyn Fn() -> Result<(), String> + Send + Sync>;
+
+/// Runs the hooks, then flushes: one round.
+fn round(db: &sled::Db, hooks: &Hooks) -> Result<(), String> {
+    for hook in hooks.read().unwrap_or_else(|e| e.into_inner()).iter() {
+        hook()?;
+    }
+    db.flush().map(drop).map_err(|e| e.to_string())
+}
+
+/// A wait for the next flush. The database and the hooks (which hold trees) travel with the
+/// request so the flusher task never keeps the database open by itself (a stopped server must
+/// release sled's lock at once).
+type FlushRequest = (
+    sled::Db,
+    Hooks,
+    tokio::sync::oneshot::Sender<Result<(), String>>,
+);
 
 impl GroupFlush {
     pub fn new(db: &sled::Db) -> GroupFlush {
         GroupFlush {
             db: db.clone(),
             tx: Default::default(),
+            hooks: Default::default(),
         }
+    }
+
+    /// Runs `hook` at the start of every flush round, before the fsync.
+    pub fn before_each_flush(&self, hook: impl Fn() -> Result<(), String> + Send + Sync + 'static) {
+        self.hooks
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Box::new(hook));
     }
 
     /// Returns once everything written before the call is durable.
@@ -69,14 +101,13 @@ impl GroupFlush {
         let tx = self.tx.get_or_init(|| {
             let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<FlushRequest>();
             tokio::spawn(async move {
-                while let Some((db, first)) = rx.recv().await {
+                while let Some((db, hooks, first)) = rx.recv().await {
                     let mut waiters = vec![first];
-                    while let Ok((_, w)) = rx.try_recv() {
+                    while let Ok((_, _, w)) = rx.try_recv() {
                         waiters.push(w);
                     }
-                    let r = match tokio::task::spawn_blocking(move || db.flush()).await {
-                        Ok(Ok(_)) => Ok(()),
-                        Ok(Err(e)) => Err(e.to_string()),
+                    let r = match tokio::task::spawn_blocking(move || round(&db, &hooks)).await {
+                        Ok(r) => r,
                         Err(_) => Err("flush task failed".to_owned()),
                     };
                     for w in waiters {
@@ -87,18 +118,17 @@ impl GroupFlush {
             tx
         });
         let (done_tx, done_rx) = tokio::sync::oneshot::channel();
-        if tx.send((self.db.clone(), done_tx)).is_err() {
+        if tx
+            .send((self.db.clone(), self.hooks.clone(), done_tx))
+            .is_err()
+        {
             // The flusher is gone (runtime shutting down): flush here instead.
-            self.db.flush()?;
-            return Ok(());
+            return round(&self.db, &self.hooks).map_err(StoreError::Flush);
         }
         match done_rx.await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(e)) => Err(StoreError::Flush(e)),
-            Err(_) => {
-                self.db.flush()?;
-                Ok(())
-            }
+            Err(_) => round(&self.db, &self.hooks).map_err(StoreError::Flush),
         }
     }
 }

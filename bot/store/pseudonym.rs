@@ -36,6 +36,9 @@ impl Pseudonym {
     }
 }
 
+/// The file in the data directory that holds the server secret when `HAVEN_SECRET` is unset.
+pub const KEY_FILE: &str = "secret.key";
+
 /// The server secret that keys pseudonyms.
 #[derive(Clone)]
 pub struct Keys {
@@ -83,7 +86,7 @@ impl Keys {
         if let Some(s) = env_secret {
             return Keys::from_secret(s.as_bytes());
         }
-        let path = data_dir.join("secret.key");
+        let path = data_dir.join(KEY_FILE);
         let io = |source| KeyError::File {
             path: path.display().to_string(),
             error: source,
@@ -119,6 +122,28 @@ impl Keys {
     }
 
     /// A derived key for another purpose (e.g. encrypting addresses), so one secret serves all.
+    /// A short public name for this secret (16 hex digits of a key derived from it), so a
+    /// backup can say which secret its sealed data needs without containing it.
+    pub fn fingerprint(&self) -> String {
+        self.derive("backup-fingerprint-v1")[..8]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// The secret as `secret.key` holds it (hex). Only for a backup that was asked to include
+    /// the key.
+    pub fn to_key_file(&self) -> String {
+        self.secret.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// The secret from `secret.key`'s contents.
+    pub fn from_key_file(contents: &str) -> Result<Keys, KeyError> {
+        let bytes =
+            decode_hex(contents.trim()).ok_or_else(|| KeyError::BadFile(KEY_FILE.into()))?;
+        Keys::from_secret(&bytes)
+    }
+
     pub fn derive(&self, purpose: &str) -> [u8; 32] {
         let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.secret)
             .expect("HMAC takes keys of any length");

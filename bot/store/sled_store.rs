@@ -101,6 +101,31 @@ impl SledStore {
         &self.db
     }
 
+    /// Rebuilds the expiry index from the sessions (after a restore: the index in a backup
+    /// was copied at another moment than the sessions). Returns how many sessions it indexes.
+    pub fn reindex(&self) -> Result<usize, StoreError> {
+        self.expiry.clear()?;
+        let mut n = 0;
+        for item in self.sessions.iter() {
+            let (k, _) = item?;
+            let Ok(id) = <[u8; 16]>::try_from(k.as_ref()) else {
+                continue;
+            };
+            let who = Pseudonym(id);
+            match self.read(&who) {
+                Ok(Some(s)) => {
+                    self.expiry.insert(expiry_key(s.expires_at, &who), &[])?;
+                    n += 1;
+                }
+                // What cannot be read cannot expire: drop it, as `load` would.
+                _ => {
+                    self.sessions.remove(k)?;
+                }
+            }
+        }
+        Ok(n)
+    }
+
     fn read(&self, who: &Pseudonym) -> Result<Option<Stored>, StoreError> {
         match self.sessions.get(who.0)? {
             None => Ok(None),
@@ -295,6 +320,27 @@ mod tests {
             "no stale index entries left once everything expired"
         );
         exercise(&MemoryStore::new());
+    }
+
+    #[test]
+    fn reindexing_gives_every_session_its_expiry_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SledStore::open(dir.path()).unwrap();
+        let s = Session::default();
+        store.save(&Pseudonym([1; 16]), &s, 1000, None).unwrap();
+        store.save(&Pseudonym([2; 16]), &s, 5000, None).unwrap();
+        // A backup copied at another moment: the index lost one entry and kept a stale one.
+        store.expiry.clear().unwrap();
+        store
+            .expiry
+            .insert(expiry_key(10, &Pseudonym([3; 16])), &[])
+            .unwrap();
+        assert_eq!(store.reindex().unwrap(), 2);
+        assert_eq!(store.expiry.len(), 2);
+        // Each is purged once its slot has passed, as if it had never left the index.
+        assert_eq!(store.purge_expired(1000 + EXPIRY_SLOT_SECS).unwrap(), 1);
+        assert_eq!(store.purge_expired(5000 + EXPIRY_SLOT_SECS).unwrap(), 1);
+        assert_eq!(store.session_count().unwrap(), 0);
     }
 
     #[test]

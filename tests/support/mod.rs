@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod process;
 pub mod server;
 pub mod telegram_fake;
 pub mod twilio_fake;

@@ -6,8 +6,14 @@
 //! (`{code, message, more_info, status}`) otherwise. Tests script the next answers ("500, then
 //! 201") with [`FakeTwilio::script`]; once the script runs out every valid request gets a 201.
 //! Only messages answered with 201 count as sent.
+//!
+//! Idempotency: a request carrying an `Idempotency-Key` header (haven's outbox sends one per
+//! queued text) is sent once. A later request with the same key gets the first answer again, is
+//! not sent a second time, and is counted in [`FakeTwilio::replays`]. That is what "exactly
+//! once" means at the stand-in: every key is sent at most once, however often haven tries.
+//! (Twilio's real Messages API does not document the header; see `channels::sms::client`.)
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -34,6 +40,8 @@ pub struct SentSms {
     pub body: String,
     /// The `StatusCallback` URL haven asked Twilio to report this message's status to.
     pub status_callback: Option<String>,
+    /// The request's `Idempotency-Key`, if it had one.
+    pub idempotency_key: Option<String>,
 }
 
 /// A scripted answer to the next valid request.
@@ -92,6 +100,9 @@ struct Inner {
     received: Arc<Mutex<Vec<SentSms>>>,
     requests: AtomicUsize,
     next_sid: AtomicUsize,
+    /// The answer given to each idempotency key that was sent.
+    sent_keys: Mutex<HashMap<String, serde_json::Value>>,
+    replays: AtomicUsize,
 }
 
 /// The running stand-in. Dropping it stops the server.
@@ -116,6 +127,8 @@ impl FakeTwilio {
             received: Arc::clone(&received),
             requests: AtomicUsize::new(0),
             next_sid: AtomicUsize::new(1),
+            sent_keys: Mutex::new(HashMap::new()),
+            replays: AtomicUsize::new(0),
         });
         let app = Router::new()
             .route("/2010-04-01/Accounts/{sid}/Messages.json", post(messages))
@@ -145,6 +158,11 @@ impl FakeTwilio {
     /// The messages answered with 201, in order.
     pub fn received(&self) -> Vec<SentSms> {
         lock(&self.received).clone()
+    }
+
+    /// Requests whose idempotency key was already sent: answered as the first time, not sent.
+    pub fn replays(&self) -> usize {
+        self.inner.replays.load(Ordering::SeqCst)
     }
 
     /// Every request that reached the Messages route, whatever the answer.
@@ -220,6 +238,16 @@ async fn messages(
         return error(400, 21603, "A 'From' phone number is required.");
     }
 
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    if let Some(k) = &key
+        && let Some(first) = lock(&inner.sent_keys).get(k).cloned()
+    {
+        inner.replays.fetch_add(1, Ordering::SeqCst);
+        return (StatusCode::CREATED, axum::Json(first)).into_response();
+    }
     let reply = lock(&inner.script).pop_front().unwrap_or(Reply::Created);
     match reply {
         Reply::Created => {}
@@ -258,6 +286,16 @@ async fn messages(
         "to": to,
         "uri": format!("/2010-04-01/Accounts/{}/Messages/{message_sid}.json", inner.account_sid),
     });
+    // The key is recorded with the message under one lock, so two attempts racing with the
+    // same key cannot both be sent.
+    let mut keys = lock(&inner.sent_keys);
+    if let Some(k) = &key {
+        if let Some(first) = keys.get(k).cloned() {
+            inner.replays.fetch_add(1, Ordering::SeqCst);
+            return (StatusCode::CREATED, axum::Json(first)).into_response();
+        }
+        keys.insert(k.clone(), resource.clone());
+    }
     lock(&inner.received).push(SentSms {
         sid: message_sid,
         to,
@@ -265,7 +303,9 @@ async fn messages(
         messaging_service_sid,
         body: text,
         status_callback: field("StatusCallback"),
+        idempotency_key: key,
     });
+    drop(keys);
     (StatusCode::CREATED, axum::Json(resource)).into_response()
 }
 

@@ -8,6 +8,12 @@
 //!   network errors; gives up after `MAX_ATTEMPTS` and counts the failure.
 //! - Never to someone who opted out: the opt-out is checked again just before each send, and
 //!   Twilio's error 21610 (opted out at the carrier) is treated as STOP.
+//! - At least once, and once where the API allows: a text is removed from the tree only after
+//!   Twilio took it, and the removal is flushed at the end of each round of sends, so a crash
+//!   can repeat only the texts of the round it interrupted. Every attempt at a text carries the
+//!   same `Idempotency-Key` (a hash of the sealed text, whose random nonce makes it unique per
+//!   queued text), so an API that honours the header sends it exactly once; Twilio's Messages
+//!   API does not document it, so there such a text may arrive twice.
 //! - The phone number and the text are sealed (`store::Sealer`) with the pseudonym as
 //!   associated data: a counselor's words or a referral near someone's ZIP never sit on disk
 //!   in clear, not even in sled's log after the entry is gone.
@@ -72,6 +78,16 @@ impl Entry {
             due_ms,
         })
     }
+}
+
+/// The key every attempt at one queued text carries: a hash of its sealed bytes (unique per
+/// queued text through the seal's random nonce, stable across retries and restarts, and saying
+/// nothing about the text or the person).
+pub fn idempotency_key(sealed_body: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let hash = Sha256::digest(sealed_body);
+    let hex: String = hash[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("haven-{hex}")
 }
 
 /// What happened to one entry; the worker reports these to metrics.
@@ -232,7 +248,9 @@ impl Outbox {
             .collect()
             .await;
         let sent_any = !results.is_empty();
+        let mut changed = false;
         for (key, mut entry, result) in results {
+            changed = true;
             let who = Pseudonym(entry.who);
             match result {
                 Attempt::Sent => {
@@ -277,6 +295,11 @@ impl Outbox {
                 }
             }
         }
+        if changed {
+            // What Twilio took is off the queue on disk before the next round, so a crash
+            // repeats at most this round's texts (each under its idempotency key).
+            self.durable.flush().await?;
+        }
         // After a round that sent something, the next texts of the same people may be due now.
         let wait = if sent_any {
             Duration::ZERO
@@ -300,7 +323,10 @@ impl Outbox {
         ) else {
             return Attempt::Drop("sealed");
         };
-        match client.send(&to, &body).await {
+        match client
+            .send_keyed(&to, &body, &idempotency_key(&entry.body))
+            .await
+        {
             Ok(_) => Attempt::Sent,
             Err(SendError::OptedOut) => Attempt::OptedOut,
             Err(e) => Attempt::Failed(e),

@@ -146,7 +146,15 @@ pub async fn inbound(
             .inc("haven_duplicates_total", &[("channel", "sms")]);
         return Ok(xml(twiml::empty()));
     }
-    let result = answer(&state, sms, &msg).await;
+    let mut result = answer(&state, sms, &msg).await;
+    if result.is_ok() {
+        // The claim reaches the disk after the message's effects and before the answer leaves,
+        // so a retry after a crash is answered once (see messaging::dedup).
+        state.hub.dedup.done(&delivery);
+        if let Err(e) = state.hub.dedup.make_durable().await {
+            result = Err(AppError::internal(e));
+        }
+    }
     if result.is_err() {
         // Let Twilio's retry be handled rather than dropped as a duplicate.
         state.hub.dedup.release(&delivery).ok();

@@ -187,7 +187,17 @@ async fn run(
             return;
         }
     };
-    claim.keep();
+    // The update's claim reaches the disk before any reply goes out, so a redelivery after a
+    // crash is not answered twice (see messaging::dedup).
+    let delivery = claim.keep();
+    if let Err(e) = state.hub.dedup.make_durable().await {
+        tracing::error!(kind, error = %e, "a Telegram update's id could not be recorded");
+        if let Some(d) = delivery {
+            state.hub.dedup.release(&d).ok();
+        }
+        let _ = done.send(Err(AppError::internal(e)));
+        return;
+    }
     let _ = done.send(Ok(()));
     reply(state, tg, chat_id, delivered).await;
 }
@@ -259,8 +269,14 @@ struct Claim {
 }
 
 impl Claim {
-    fn keep(mut self) {
-        self.delivery = None;
+    /// The update was handled: its claim stays, and goes to disk with the next batch. Returns
+    /// the delivery id.
+    fn keep(mut self) -> Option<String> {
+        let delivery = self.delivery.take();
+        if let Some(d) = &delivery {
+            self.state.hub.dedup.done(d);
+        }
+        delivery
     }
 }
 

@@ -76,9 +76,12 @@ pub fn valid_name(name: &str) -> bool {
 }
 
 impl Accounts {
+    /// The accounts file's name in the data directory.
+    pub const FILE: &str = "counselors.json";
+
     pub fn new(data_dir: &Path) -> Accounts {
         Accounts {
-            path: data_dir.join("counselors.json"),
+            path: data_dir.join(Self::FILE),
         }
     }
 
