@@ -344,7 +344,7 @@ async fn restore_refuses_newer_formats_damage_wrong_or_missing_keys_and_existing
     let mut wrong_key = target("c");
     wrong_key.extra.push((
         "HAVEN_SECRET".into(),
-        "another-secret-of-some-length".into(),
+        "another-secret-of-some-length-for-the-test".into(),
     ));
     refused(&wrong_key, &path, &[], "not the one");
     refused(

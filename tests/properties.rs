@@ -653,7 +653,7 @@ fn a_private_text_message_is_that_persons_message_whatever_it_says() {
 // ---------------------------------------------------------------------------------------------
 // Through HTTP: the SMS and Telegram webhooks and the web chat of a real server.
 
-const TG_SECRET: &str = "prop_Secret-0123456789";
+const TG_SECRET: &str = "prop_Secret-0123456789-abcdefghijklmn";
 
 struct Live {
     rt: tokio::runtime::Runtime,
