@@ -13,6 +13,7 @@ use crate::engine::{self, Engine};
 use crate::flows;
 use crate::locales::Texts;
 use crate::problem::Problem;
+use crate::speech::{self, VOICE_SUFFIX};
 use crate::text::{Encoding, fold, segments};
 use crate::triage::keywords;
 
@@ -44,7 +45,28 @@ pub struct Report {
     /// Follow-on findings (unreachable steps, unused texts) not reported because other
     /// problems usually cause them: one typo in a `next:` makes steps look unreachable.
     pub hidden_follow_ons: usize,
+    /// Texts a caller may hear that have no speakable form (see [`SpeechNote`]).
+    pub unspeakable: Vec<SpeechNote>,
 }
+
+/// A text a phone call may say that cannot be spoken as written and has no `-voice` form: a
+/// call says it with those parts left out (a web address, an emoji) or reads them badly. Not
+/// an error: the written form is right for every other channel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpeechNote {
+    pub key: String,
+    pub lang: Lang,
+    /// What cannot be spoken, as `speech::words::SpeechProblem` says it.
+    pub reasons: Vec<String>,
+}
+
+/// Texts said only on SMS or only as Telegram buttons: a call never hears them.
+const NEVER_SPOKEN: &[&str] = &[
+    "optout-confirm",
+    "optin-confirm",
+    "help-info",
+    "telegram-share-location",
+];
 
 /// How many medical or legal texts there are, and how many a reviewer has signed as they are.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -69,6 +91,7 @@ pub fn builtin_texts() -> BTreeSet<String> {
     s.extend(engine::refer::TEXTS.iter().map(|k| k.to_string()));
     s.extend(crate::locales::WEB_TEXTS.iter().map(|k| k.to_string()));
     s.extend(crate::locales::CHANNEL_TEXTS.iter().map(|k| k.to_string()));
+    s.extend(speech::VOICE_TEXTS.iter().map(|k| k.to_string()));
     s.extend(
         crate::referrals::render::MESSAGE_IDS
             .iter()
@@ -92,6 +115,7 @@ pub fn check(flows_dir: &Path, locales_dir: &Path) -> Report {
             segments: Vec::new(),
             review: ReviewSummary::default(),
             hidden_follow_ons: 0,
+            unspeakable: Vec::new(),
         };
     }
     let loaded = flows::load_dir(flows_dir);
@@ -131,6 +155,38 @@ pub fn check(flows_dir: &Path, locales_dir: &Path) -> Report {
                     0,
                     format!(
                         "text `{key}` is required by haven itself and missing in locale `{lang}`"
+                    ),
+                ));
+            }
+        }
+    }
+    // A text's spoken form (`emergency-steps-voice`) is used wherever the text is, exists in
+    // every locale, and has a text it is the form of.
+    for (lang, key, site) in texts.all() {
+        let Some(base) = key.strip_suffix(VOICE_SUFFIX) else {
+            continue;
+        };
+        if !texts.has(lang, base) {
+            problems.push(Problem::new(
+                &site.file,
+                site.line,
+                site.col,
+                format!("text `{key}` is the spoken form of `{base}`, which is not a text in locale `{lang}`"),
+            ));
+            continue;
+        }
+        if used.contains(base) || builtins.contains(base) {
+            used.insert(key.to_owned());
+        }
+        for other in Lang::ALL {
+            if !texts.has(other, key) {
+                problems.push(Problem::new(
+                    &site.file,
+                    site.line,
+                    site.col,
+                    format!(
+                        "text `{key}` (the spoken form of `{base}`) is missing in locale `{other}` ({})",
+                        locales_dir.join(other.code()).display()
                     ),
                 ));
             }
@@ -237,9 +293,11 @@ pub fn check(flows_dir: &Path, locales_dir: &Path) -> Report {
         }
     }
     for key in &builtins {
-        // The web chat's page texts and the channels' button labels are never sent by SMS.
+        // The web chat's page texts, the channels' button labels and what only a call says are
+        // never sent by SMS.
         if crate::locales::WEB_TEXTS.contains(&key.as_str())
             || crate::locales::CHANNEL_TEXTS.contains(&key.as_str())
+            || speech::VOICE_TEXTS.contains(&key.as_str())
         {
             continue;
         }
@@ -262,6 +320,7 @@ pub fn check(flows_dir: &Path, locales_dir: &Path) -> Report {
     if let Some(flows) = &loaded.flows {
         problems.extend(check_variables(flows, &loaded.uses, &texts));
     }
+    let unspeakable = check_speech(&loaded.uses, &texts, &mut problems);
     let engine = match (problems.is_empty(), loaded.flows) {
         (true, Some(f)) => match Engine::from_parts(f, texts) {
             Ok(e) => Some(e),
@@ -286,7 +345,86 @@ pub fn check(flows_dir: &Path, locales_dir: &Path) -> Report {
         problems,
         review,
         segments: lines.into_values().collect(),
+        unspeakable,
     }
+}
+
+/// Which texts a call may say cannot be spoken (`speech::words::problems`): a `-voice` form
+/// that cannot is a problem (it exists only to be spoken), and so is a text only a call says;
+/// any other text without a spoken form is reported as a [`SpeechNote`].
+fn check_speech(
+    uses: &[flows::TextUse],
+    texts: &Texts,
+    problems: &mut Vec<Problem>,
+) -> Vec<SpeechNote> {
+    let mut heard: BTreeSet<&str> = uses.iter().map(|u| u.key.as_str()).collect();
+    heard.extend(engine::TEXTS.iter().copied());
+    heard.extend(engine::refer::TEXTS.iter().copied());
+    heard.retain(|k| !NEVER_SPOKEN.contains(k));
+    let mut notes = Vec::new();
+    for lang in Lang::ALL {
+        for key in speech::VOICE_TEXTS {
+            let reasons = speech::words::problems(&spoken_sample(texts, lang, key));
+            if let (Some(site), false) = (texts.site(lang, key), reasons.is_empty()) {
+                problems.push(Problem::new(
+                    &site.file,
+                    site.line,
+                    site.col,
+                    format!(
+                        "text `{key}` ({lang}) is only ever spoken but cannot be: {}",
+                        join(&reasons)
+                    ),
+                ));
+            }
+        }
+        for key in &heard {
+            let spoken = format!("{key}{VOICE_SUFFIX}");
+            if let Some(site) = texts.site(lang, &spoken) {
+                let reasons = speech::words::problems(&spoken_sample(texts, lang, &spoken));
+                if !reasons.is_empty() {
+                    problems.push(Problem::new(
+                        &site.file,
+                        site.line,
+                        site.col,
+                        format!("text `{spoken}` ({lang}) is the spoken form of `{key}` but cannot be spoken: {}", join(&reasons)),
+                    ));
+                }
+                continue;
+            }
+            if !texts.has(lang, key) {
+                continue;
+            }
+            let reasons = speech::words::problems(&spoken_sample(texts, lang, key));
+            if !reasons.is_empty() {
+                notes.push(SpeechNote {
+                    key: (*key).to_owned(),
+                    lang,
+                    reasons: reasons.iter().map(|r| r.to_string()).collect(),
+                });
+            }
+        }
+    }
+    notes.sort_by(|a, b| (&a.key, a.lang).cmp(&(&b.key, b.lang)));
+    notes
+}
+
+/// A text rendered with a short value for each variable (a long sample number would read as
+/// a problem of its own).
+fn spoken_sample(texts: &Texts, lang: Lang, key: &str) -> String {
+    let variables = texts
+        .site(lang, key)
+        .map(|s| s.variables.clone())
+        .unwrap_or_default();
+    let args: Vec<(&str, &str)> = variables.iter().map(|v| (v.as_str(), "3")).collect();
+    texts.render(lang, key, &args)
+}
+
+fn join(reasons: &[speech::words::SpeechProblem]) -> String {
+    reasons
+        .iter()
+        .map(|r| r.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Medical and legal texts cite a public document, in every language; facts marked `[verify]`
@@ -435,6 +573,7 @@ fn check_variables(flows: &flows::FlowSet, uses: &[flows::TextUse], texts: &Text
     let code = crate::referrals::render::ARGS
         .iter()
         .chain(crate::handoff::TEXT_ARGS.iter())
+        .chain(speech::VOICE_TEXT_ARGS.iter())
         .chain(CODE_ARGS.iter());
     for (key, args) in code {
         add(key, args.iter().map(|a| a.to_string()).collect());
@@ -443,10 +582,12 @@ fn check_variables(flows: &flows::FlowSet, uses: &[flows::TextUse], texts: &Text
         .iter()
         .chain(crate::locales::WEB_TEXTS.iter())
         .chain(crate::locales::CHANNEL_TEXTS.iter())
+        .chain(speech::VOICE_TEXTS.iter())
     {
         // Rendered by code; without an entry in a table above, with no variables.
         if !crate::referrals::render::ARGS.iter().any(|(k, _)| k == key)
             && !CODE_ARGS.iter().any(|(k, _)| k == key)
+            && !speech::VOICE_TEXT_ARGS.iter().any(|(k, _)| k == key)
         {
             add(key, BTreeSet::new());
         }
@@ -455,6 +596,8 @@ fn check_variables(flows: &flows::FlowSet, uses: &[flows::TextUse], texts: &Text
     let mut problems = Vec::new();
     let mut sources: BTreeMap<std::path::PathBuf, Option<String>> = BTreeMap::new();
     for (_, key, site) in texts.all() {
+        // A spoken form is given what the text it stands for is given.
+        let key = key.strip_suffix(VOICE_SUFFIX).unwrap_or(key);
         let mut allowed = given.get(key).cloned();
         if used_by_flows.contains(key) {
             allowed = Some(match allowed {

@@ -12,8 +12,13 @@
 //!
 //! [referrals]            # see referrals::config
 //! time_zone = "America/New_York"
+//!
+//! [voice]                # see VoiceConfig
+//! counselor_phones = ["+15555550111"]
 //! ```
-//! A channel without credentials is off; `/healthz` says which are on.
+//! A channel without credentials is off; `/healthz` says which are on. With Twilio credentials,
+//! SMS is on when a sender is set (`HAVEN_TWILIO_FROM` or a Messaging Service), WhatsApp when
+//! `HAVEN_TWILIO_WHATSAPP_FROM` is set, and the voice line always.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -38,6 +43,7 @@ pub const KEYS: &[&str] = &[
     "HAVEN_TWILIO_FROM",
     "HAVEN_TWILIO_MESSAGING_SERVICE_SID",
     "HAVEN_TWILIO_API_URL",
+    "HAVEN_TWILIO_WHATSAPP_FROM",
     "HAVEN_TELEGRAM_TOKEN",
     "HAVEN_TELEGRAM_API_URL",
     "HAVEN_TELEGRAM_WEBHOOK_URL",
@@ -94,6 +100,108 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` is believed, besides this machine
     /// (`HAVEN_TRUSTED_PROXIES`, comma-separated addresses).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The `[voice]` section: the phone line's voices and who a caller is put through to.
+    pub voice: VoiceConfig,
+}
+
+/// The `[voice]` section: how the phone line sounds and who a caller is put through to.
+///
+/// ```toml
+/// [voice]
+/// voice_en = "Polly.Joanna"          # Twilio <Say> voices, per language
+/// voice_es = "Polly.Lupe"
+/// counselor_phones = ["+15555550111", "+15555550112"]   # tried in order, during counselor hours
+/// ring_seconds = 20                  # how long each one rings
+/// lifeline = "+18002738255"          # where "press 1 for the 988 Lifeline" connects
+/// caller_id = "+15555550100"         # what counselors see; default: the number the person called
+/// listen_seconds = 8                 # silence before "I'm still here"
+/// ```
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct VoiceConfig {
+    pub voice_en: String,
+    pub voice_es: String,
+    /// Counselors' phones, E.164, tried one after another. Never logged.
+    pub counselor_phones: Vec<String>,
+    pub ring_seconds: u32,
+    /// The 988 Lifeline's ten-digit number (a `<Dial>` to `988` itself is not possible from
+    /// every Twilio number); it still reaches the Lifeline (988lifeline.org).
+    pub lifeline: String,
+    /// The number counselors see when a caller is put through; by default the number the
+    /// person called (haven's own), never the caller's.
+    pub caller_id: Option<String>,
+    pub listen_seconds: u32,
+}
+
+impl Default for VoiceConfig {
+    fn default() -> VoiceConfig {
+        VoiceConfig {
+            voice_en: "Polly.Joanna".into(),
+            voice_es: "Polly.Lupe".into(),
+            counselor_phones: Vec::new(),
+            ring_seconds: 20,
+            lifeline: "+18002738255".into(),
+            caller_id: None,
+            listen_seconds: 8,
+        }
+    }
+}
+
+impl VoiceConfig {
+    /// Checks the numbers and times; every message names the `[voice]` key.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let e164 = |n: &str| {
+            n.strip_prefix('+').is_some_and(|d| {
+                (8..=15).contains(&d.len())
+                    && d.bytes().all(|b| b.is_ascii_digit())
+                    && !d.starts_with('0')
+            })
+        };
+        for n in &self.counselor_phones {
+            if !e164(n) {
+                return Err(invalid(
+                    "[voice] counselor_phones",
+                    "every number must be E.164, like +15555550111",
+                ));
+            }
+        }
+        if !e164(&self.lifeline) {
+            return Err(invalid(
+                "[voice] lifeline",
+                "must be E.164, like +18002738255",
+            ));
+        }
+        if let Some(c) = &self.caller_id
+            && !e164(c)
+        {
+            return Err(invalid(
+                "[voice] caller_id",
+                "must be E.164: one of your Twilio numbers",
+            ));
+        }
+        if !(5..=60).contains(&self.ring_seconds) {
+            return Err(invalid("[voice] ring_seconds", "must be 5 to 60"));
+        }
+        if !(3..=30).contains(&self.listen_seconds) {
+            return Err(invalid("[voice] listen_seconds", "must be 3 to 30"));
+        }
+        for (key, v) in [
+            ("[voice] voice_en", &self.voice_en),
+            ("[voice] voice_es", &self.voice_es),
+        ] {
+            let ok = !v.is_empty()
+                && v.len() <= 64
+                && v.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+            if !ok {
+                return Err(invalid(
+                    key,
+                    "must be a Twilio voice name, like Polly.Joanna",
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -102,6 +210,8 @@ pub struct TwilioConfig {
     pub auth_token: String,
     pub from: Option<String>,
     pub messaging_service_sid: Option<String>,
+    /// Haven's WhatsApp sender (`whatsapp:+1...`); WhatsApp is on when set.
+    pub whatsapp_from: Option<String>,
     pub api_url: String,
 }
 
@@ -142,6 +252,8 @@ struct FileConfig {
     referrals: Option<ReferralsConfig>,
     #[serde(default)]
     counselors: Option<toml::Table>,
+    #[serde(default)]
+    voice: Option<VoiceConfig>,
 }
 
 impl Config {
@@ -271,10 +383,28 @@ impl Config {
                 }
                 let from = get("HAVEN_TWILIO_FROM");
                 let messaging_service_sid = get("HAVEN_TWILIO_MESSAGING_SERVICE_SID");
-                if from.is_none() && messaging_service_sid.is_none() {
+                let whatsapp_from = match get("HAVEN_TWILIO_WHATSAPP_FROM") {
+                    None => None,
+                    Some(w) => {
+                        // Twilio's console shows the sender as `whatsapp:+1...`; a bare number
+                        // is taken too.
+                        let number = w.trim().strip_prefix("whatsapp:").unwrap_or(w.trim());
+                        let ok = number.strip_prefix('+').is_some_and(|d| {
+                            (8..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit())
+                        });
+                        if !ok {
+                            return Err(invalid(
+                                "HAVEN_TWILIO_WHATSAPP_FROM",
+                                "must be a WhatsApp sender like whatsapp:+14155238886",
+                            ));
+                        }
+                        Some(format!("whatsapp:{number}"))
+                    }
+                };
+                if from.is_none() && messaging_service_sid.is_none() && whatsapp_from.is_none() {
                     return Err(invalid(
                         "HAVEN_TWILIO_FROM",
-                        "or HAVEN_TWILIO_MESSAGING_SERVICE_SID is required to send SMS",
+                        "or HAVEN_TWILIO_MESSAGING_SERVICE_SID is required to send SMS (or HAVEN_TWILIO_WHATSAPP_FROM for WhatsApp alone)",
                     ));
                 }
                 if public_url.is_none() {
@@ -288,6 +418,7 @@ impl Config {
                     auth_token: token,
                     from,
                     messaging_service_sid,
+                    whatsapp_from,
                     api_url: get("HAVEN_TWILIO_API_URL")
                         .unwrap_or_else(|| "https://api.twilio.com".into()),
                 })
@@ -434,6 +565,8 @@ impl Config {
         };
         let referrals = parsed.referrals.unwrap_or_default();
         referrals.validate()?;
+        let voice = parsed.voice.unwrap_or_default();
+        voice.validate()?;
         Ok(Config {
             listen,
             data: get("HAVEN_DATA").map_or_else(|| PathBuf::from("data"), PathBuf::from),
@@ -451,6 +584,7 @@ impl Config {
             metrics_token,
             max_connections,
             trusted_proxies,
+            voice,
         })
     }
 }
@@ -632,6 +766,66 @@ mod tests {
             load(&[("HAVEN_METRICS_TOKEN", &format!("{long} x"))]).is_err(),
             "no spaces in a bearer token"
         );
+    }
+
+    #[test]
+    fn whatsapp_sender_and_voice_section() {
+        let sid = "AC0123456789abcdef0123456789abcdef"; // a fake SID
+        let base = [
+            ("HAVEN_TWILIO_ACCOUNT_SID", sid),
+            (
+                "HAVEN_TWILIO_AUTH_TOKEN",
+                "test-auth-token-0123456789abcdef",
+            ),
+            ("HAVEN_PUBLIC_URL", "https://haven.example.org"),
+        ];
+        let mut v = base.to_vec();
+        v.push(("HAVEN_TWILIO_WHATSAPP_FROM", "+14155238886"));
+        let c = load(&v).unwrap();
+        let t = c.twilio.unwrap();
+        assert_eq!(t.whatsapp_from.as_deref(), Some("whatsapp:+14155238886"));
+        assert!(t.from.is_none(), "WhatsApp alone leaves SMS off");
+        let mut v = base.to_vec();
+        v.push(("HAVEN_TWILIO_WHATSAPP_FROM", "whatsapp:4155238886"));
+        assert!(
+            load(&v)
+                .unwrap_err()
+                .to_string()
+                .starts_with("HAVEN_TWILIO_WHATSAPP_FROM:")
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("haven.toml");
+        std::fs::write(
+            &path,
+            "[voice]\ncounselor_phones = [\"+15555550111\", \"+15555550112\"]\nring_seconds = 15\n",
+        )
+        .unwrap();
+        let c = Config::load_with(Some(&path), &|_| None).unwrap();
+        assert_eq!(c.voice.counselor_phones.len(), 2);
+        assert_eq!(c.voice.ring_seconds, 15);
+        assert_eq!(c.voice.voice_es, "Polly.Lupe");
+        assert_eq!(c.voice.lifeline, "+18002738255");
+        for (toml, key) in [
+            (
+                "counselor_phones = [\"555-0111\"]",
+                "[voice] counselor_phones",
+            ),
+            ("ring_seconds = 600", "[voice] ring_seconds"),
+            ("voice_en = \"<Joanna>\"", "[voice] voice_en"),
+            ("lifeline = \"988\"", "[voice] lifeline"),
+        ] {
+            std::fs::write(&path, format!("[voice]\n{toml}\n")).unwrap();
+            let e = Config::load_with(Some(&path), &|_| None)
+                .unwrap_err()
+                .to_string();
+            assert!(e.starts_with(key), "{e}");
+        }
+        std::fs::write(&path, "[voice]\nrecord = true\n").unwrap();
+        let e = Config::load_with(Some(&path), &|_| None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("unknown field `record`"), "{e}");
     }
 
     #[test]

@@ -23,6 +23,11 @@
 //!     sessions: 0            # and the store holds no session
 //! ```
 //!
+//! `channel:` is `sms`, `telegram`, `web`, `whatsapp`, `voice` or (by default) `terminal`. On
+//! `voice` the replies are what a caller hears (`speech::speak_each`: `-voice` forms, numbers
+//! digit by digit, "Press 1 for ..."), `say: "*"` and `say: "0"` are the keypad's star and zero,
+//! and a call begins as the voice channel begins it, with `say: START`.
+//!
 //! A script may be `pending: "why"`: it states behaviour that waits on work elsewhere (a trigger
 //! variable another change will set). It still runs; its failures are reported as pending, not
 //! as failures, and once it passes it fails, so that whoever finishes that work removes the
@@ -260,7 +265,12 @@ pub fn run_file(path: &Path, engine: Arc<Engine>) -> Result<ScriptResult, Script
                 }
             };
             let o = &handled.outcome;
-            let replies: Vec<String> = o.replies.iter().map(|r| r.for_channel(channel)).collect();
+            // On a call the replies are what the caller hears (`speech`).
+            let replies: Vec<String> = if channel.is_spoken() {
+                crate::speech::speak_each(&o.replies, o.session.lang, &haven.engine.texts)
+            } else {
+                o.replies.iter().map(|r| r.for_channel(channel)).collect()
+            };
             let all = replies.join("\n");
             let show = || format!("replies were: {replies:?}");
             if let Some(want) = &t.intent
@@ -363,6 +373,7 @@ pub fn effect_name(e: &crate::engine::Effect) -> &'static str {
         Effect::HandoffEmergency { .. } => "handoff-emergency",
         Effect::LeaveHandoff => "leave-handoff",
         Effect::HandoffFull => "handoff-full",
+        Effect::Connect { .. } => "connect",
         Effect::Forget => "forget",
         Effect::Feedback { .. } => "feedback",
         Effect::Referred { .. } => "referred",

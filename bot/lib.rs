@@ -18,6 +18,7 @@ pub mod referrals;
 pub mod reports;
 pub mod runtime;
 pub mod server;
+pub mod speech;
 pub mod store;
 pub mod text;
 pub mod triage;

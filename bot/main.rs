@@ -45,7 +45,8 @@ enum Command {
         /// Who is talking (any string; it is turned into a pseudonym).
         #[arg(long, default_value = "terminal-user")]
         user: String,
-        /// Render replies as this channel would: sms, telegram, web (or terminal).
+        /// Render replies as this channel would: sms, telegram, web, whatsapp, voice (what a
+        /// caller hears and which keys do what) or terminal.
         #[arg(long, default_value = "terminal", value_parser = parse_channel)]
         channel: Channel,
     },
@@ -217,7 +218,9 @@ enum BenchWhat {
 }
 
 fn parse_channel(s: &str) -> Result<Channel, String> {
-    Channel::parse(s).ok_or_else(|| format!("unknown channel `{s}` (sms, telegram, web, terminal)"))
+    Channel::parse(s).ok_or_else(|| {
+        format!("unknown channel `{s}` (sms, telegram, web, whatsapp, voice, terminal)")
+    })
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {

@@ -41,6 +41,7 @@ const CORE: &[&str] = &[
     "referrals",
     "reports",
     "runtime",
+    "speech",
     "store",
     "text",
     "triage",

@@ -2,7 +2,7 @@
 //!
 //! Everything outside this module speaks in plain texts, pseudonyms and typed events; the code
 //! here turns those into Twilio form posts, TwiML and REST calls, Telegram updates and Bot API
-//! calls, and the web chat's pages, cookies and event streams, and back. Keeping the wire formats in one place means a change at Twilio or Telegram touches
+//! calls, the voice line's TwiML, and the web chat's pages, cookies and event streams, and back. Keeping the wire formats in one place means a change at Twilio or Telegram touches
 //! one module, and the privacy rules (no phone number in logs or errors) are enforced where the
 //! numbers first appear.
 //!
@@ -13,4 +13,6 @@
 
 pub mod sms;
 pub mod telegram;
+pub mod voice;
 pub mod web;
+pub mod whatsapp;

@@ -1,6 +1,8 @@
 //! `haven chat`: talk to haven in the terminal as one anonymous person, no network, no
 //! credentials. `--json` reads one message per line and writes one JSON object per line, the
-//! contract other tools and tests use (PRODUCT.md, Command line).
+//! contract other tools and tests use (PRODUCT.md, Command line). `--channel voice` plays a phone
+//! call: what the caller hears (the opening first), and which keys do what; type a digit, `*`
+//! or `0` as a keypad press, or words as speech.
 
 use std::io::{BufRead, Write};
 use std::sync::Arc;
@@ -9,7 +11,9 @@ use haven::config::Config;
 use haven::engine::reply::Place;
 use haven::engine::{Channel, Content, Ctx, Reply};
 use haven::runtime::{Haven, now};
+use haven::speech::{self, Line};
 use haven::store::{Keys, MemoryStore, SledStore, Store};
+use haven::{Lang, engine};
 use serde::Serialize;
 
 use super::{load_engine, load_referrals};
@@ -35,6 +39,9 @@ struct JsonLine<'a> {
     /// The places each reply lists, as data (parallel to `replies`; only when one lists any).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     places: Vec<&'a [Place]>,
+    /// On a call, what each key does at this step: `{"1": "Still not breathing", "*": ...}`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    keys: Vec<(String, String)>,
     #[serde(skip_serializing_if = "Option::is_none")]
     warning: Option<&'a str>,
 }
@@ -70,10 +77,39 @@ pub fn run(config: &Config, args: ChatArgs) -> anyhow::Result<()> {
                 config.data.display()
             )?;
         }
-        writeln!(
-            out,
-            "Try: \"my friend won't wake up\", \"how do I use narcan\", \"donde consigo jeringas\", \"STOP\".\n"
-        )?;
+        if args.channel.is_spoken() {
+            writeln!(
+                out,
+                "A phone call: type a digit, * or 0 as a key press, or words as speech. The call begins:\n"
+            )?;
+            // What the voice channel does when a call comes in: the opening, then START.
+            let handled = haven.handle(
+                args.channel,
+                &args.user,
+                Content::Text("START"),
+                now(),
+                &ctx,
+            )?;
+            let o = &handled.outcome;
+            let choices: Vec<String> = o
+                .replies
+                .iter()
+                .rev()
+                .find(|r| !r.choices.is_empty())
+                .map(|r| r.choices.clone())
+                .unwrap_or_default();
+            let texts = &haven.engine.texts;
+            let mut lines = speech::opening(o.session.lang, texts, |l| {
+                speech::language_digit(&choices, l)
+            });
+            lines.extend(speech::speak(&o.replies, o.session.lang, texts).lines);
+            write_heard(&mut out, &lines, o.session.lang, &keys_of(&choices))?;
+        } else {
+            writeln!(
+                out,
+                "Try: \"my friend won't wake up\", \"how do I use narcan\", \"donde consigo jeringas\", \"STOP\".\n"
+            )?;
+        }
     }
     let mut buf = Vec::new();
     loop {
@@ -106,11 +142,19 @@ pub fn run(config: &Config, args: ChatArgs) -> anyhow::Result<()> {
                 lang: o.session.lang.code(),
                 flow: o.session.flow.as_deref(),
                 step: o.session.step.as_deref(),
-                replies: o
-                    .replies
-                    .iter()
-                    .map(|r| r.for_channel(args.channel))
-                    .collect(),
+                replies: if args.channel.is_spoken() {
+                    speech::speak_each(&o.replies, o.session.lang, &haven.engine.texts)
+                } else {
+                    o.replies
+                        .iter()
+                        .map(|r| r.for_channel(args.channel))
+                        .collect()
+                },
+                keys: if args.channel.is_spoken() {
+                    keys_of(&last_choices(&o.replies))
+                } else {
+                    Vec::new()
+                },
                 buttons: if args.channel.has_buttons() {
                     o.replies.iter().map(|r| r.choices.clone()).collect()
                 } else {
@@ -143,6 +187,16 @@ pub fn run(config: &Config, args: ChatArgs) -> anyhow::Result<()> {
                     writeln!(out, "haven> (no reply)")?;
                 }
             }
+            if args.channel.is_spoken() {
+                let spoken = speech::speak(&o.replies, o.session.lang, &haven.engine.texts);
+                write_heard(
+                    &mut out,
+                    &spoken.lines,
+                    o.session.lang,
+                    &keys_of(&spoken.choices),
+                )?;
+                continue;
+            }
             for r in &o.replies {
                 writeln!(
                     out,
@@ -170,4 +224,55 @@ fn render_terminal(r: &Reply, channel: Channel) -> String {
     } else {
         r.plain()
     }
+}
+
+/// The choices of the last reply that has any.
+fn last_choices(replies: &[Reply]) -> Vec<String> {
+    replies
+        .iter()
+        .rev()
+        .find(|r| !r.choices.is_empty())
+        .map(|r| r.choices.clone())
+        .unwrap_or_default()
+}
+
+/// What each key does on a call at a step with these choices: the digits, then the keys that
+/// mean the same everywhere.
+fn keys_of(choices: &[String]) -> Vec<(String, String)> {
+    let mut keys: Vec<(String, String)> = choices
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ((i + 1).to_string(), c.clone()))
+        .collect();
+    keys.push((engine::KEY_REPEAT.to_owned(), "hear it again".to_owned()));
+    keys.push((
+        engine::KEY_EMERGENCY.to_owned(),
+        "the overdose steps".to_owned(),
+    ));
+    keys
+}
+
+/// A turn of a call as a caller hears it: each line with its voice when it is another
+/// language's, slow lines marked, then the keys.
+fn write_heard(
+    out: &mut impl Write,
+    lines: &[Line],
+    lang: Lang,
+    keys: &[(String, String)],
+) -> std::io::Result<()> {
+    for (i, l) in lines.iter().enumerate() {
+        let who = if i == 0 { "haven says>" } else { "           " };
+        let voice = if l.lang == lang {
+            String::new()
+        } else {
+            format!("[{} voice] ", l.lang)
+        };
+        let slow = if l.slow { "(slowly) " } else { "" };
+        writeln!(out, "{who} {voice}{slow}{}", l.text)?;
+        if l.pause > 0 && i + 1 < lines.len() {
+            writeln!(out, "            ...")?;
+        }
+    }
+    let keys: Vec<String> = keys.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+    writeln!(out, "keys>       {} (or say anything)\n", keys.join(" · "))
 }

@@ -34,6 +34,25 @@ pub fn run(config: &Config, quiet: bool) -> anyhow::Result<bool> {
             );
         }
     }
+    if !quiet && !report.unspeakable.is_empty() {
+        println!(
+            "\nVoice: {} text{} a caller may hear have no speakable form (a call leaves out what cannot be said; write a `KEY-voice` text to say it another way):",
+            report.unspeakable.len(),
+            if report.unspeakable.len() == 1 {
+                ""
+            } else {
+                "s"
+            }
+        );
+        for n in &report.unspeakable {
+            println!(
+                "  {:<36} {:<4} {}",
+                n.key,
+                n.lang.code(),
+                n.reasons.join(", ")
+            );
+        }
+    }
     if !quiet {
         let r = &report.review;
         println!(

@@ -132,7 +132,17 @@ pub enum Effect {
     /// The person asked for a counselor and the queue had no room for them
     /// (`Availability::Full`): they got the hotlines; counted so operators see the cap is hit.
     HandoffFull,
+    /// On a phone call, the handoff action: connect the caller to a counselor's phone (or,
+    /// when none can answer, offer the 988 Lifeline). No ticket is opened; the voice channel
+    /// decides who can answer and says what happens.
+    Connect { priority: Priority, reason: String },
 }
+
+/// Keys with a fixed meaning at every step of a phone call, whatever the step's choices (which
+/// are the digits 1 to 9): the star says the last thing again (the `repeat` aside), zero starts
+/// the overdose steps (the `emergency` intent).
+pub const KEY_REPEAT: &str = "*";
+pub const KEY_EMERGENCY: &str = "0";
 
 /// The result of one message.
 #[derive(Clone, Debug)]
@@ -230,6 +240,19 @@ impl Engine {
         if cls.keyword == Some(Keyword::Yes) && !session.opted_out {
             cls = self.triage.classify_triggers(&self.flows, &prepared);
         }
+        // On a call, the star and zero keys mean the same at every step.
+        let keyed = match input.channel {
+            Channel::Voice => self.keypad(raw_text),
+            _ => None,
+        };
+        if let Some(ti) = keyed {
+            cls = Classified {
+                keyword: None,
+                trigger: Some(ti),
+                lang_hint: None,
+                also_urgent: Vec::new(),
+            };
+        }
         let intent = self.intent_of(&cls);
         self.update_language(&mut session, raw_text, &prepared, &cls);
         let waiting_before = session.flow.clone().zip(session.step.clone());
@@ -248,7 +271,14 @@ impl Engine {
             aside: None,
             jump: None,
         };
-        ex.dispatch(&cls, &prepared, raw_text);
+        if keyed.is_some() && !ex.session.opted_out && ex.session.handoff.is_none() {
+            // A reserved key is never an answer to the step: it runs its trigger at once.
+            if let Some(ti) = cls.trigger {
+                ex.start(ti, &cls);
+            }
+        } else {
+            ex.dispatch(&cls, &prepared, raw_text);
+        }
         ex.finish_turn(waiting_before);
         Outcome {
             session: ex.session,
@@ -292,6 +322,23 @@ impl Engine {
         detect::detect_with_votes(raw, &prepared.folded, votes)
     }
 
+    /// The trigger a reserved key of a phone call runs: [`KEY_REPEAT`] the `repeat` aside,
+    /// [`KEY_EMERGENCY`] the bystander overdose trigger (the `emergency` trigger that sets no
+    /// variables, else the first). `None` for any other text, or when the flows lack the intent.
+    pub fn keypad(&self, text: &str) -> Option<usize> {
+        let triggers = &self.flows.triggers;
+        match text.trim() {
+            KEY_REPEAT => triggers
+                .iter()
+                .position(|t| t.intent == "repeat" && t.aside),
+            KEY_EMERGENCY => triggers
+                .iter()
+                .position(|t| t.intent == "emergency" && t.set.is_empty())
+                .or_else(|| triggers.iter().position(|t| t.intent == "emergency")),
+            _ => None,
+        }
+    }
+
     /// The label texts of a choice in every language, folded, so answers in either match.
     fn folded_labels(&self, key: &str) -> &[Folded] {
         self.labels.get(key).map_or(&[], Vec::as_slice)
@@ -330,10 +377,24 @@ impl Exec<'_> {
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
-        let text = self.engine.texts.render(self.session.lang, key, &args);
+        // On a call, a text's `-voice` form when it has one: what reads well may not sound
+        // well (a numbered list, "reply PERSON"). The base key is what is kept for a repeat.
+        let spoken = format!("{key}{}", crate::speech::VOICE_SUFFIX);
+        let rendered = if self.input.channel.is_spoken()
+            && self.engine.texts.has(self.session.lang, &spoken)
+        {
+            &spoken
+        } else {
+            key
+        };
+        let text = self.engine.texts.render(self.session.lang, rendered, &args);
         if !text.trim().is_empty() {
             self.said.push(Said::Key(key.to_owned()));
-            self.replies.push(Reply::text(text));
+            self.replies.push(Reply {
+                text,
+                key: Some(key.to_owned()),
+                ..Reply::default()
+            });
         }
     }
 
@@ -400,6 +461,15 @@ impl Exec<'_> {
     /// The `handoff` action.
     pub fn handoff(&mut self, priority: Priority, reason: &str) {
         if self.session.handoff.is_some() {
+            return;
+        }
+        // A caller is put through to a counselor's phone by the voice channel, which knows who
+        // is on the phone list and says what happens; there is no ticket to wait in.
+        if self.input.channel.is_spoken() {
+            self.effects.push(Effect::Connect {
+                priority,
+                reason: reason.to_owned(),
+            });
             return;
         }
         match self.ctx.counselors {

@@ -11,6 +11,11 @@ pub enum Channel {
     Telegram,
     Web,
     Terminal,
+    /// A phone call (Twilio Programmable Voice): replies are spoken, choices are keypad digits.
+    Voice,
+    /// WhatsApp through Twilio: texts like SMS, without SMS segment budgets.
+    #[serde(rename = "whatsapp")]
+    WhatsApp,
 }
 
 impl Channel {
@@ -20,6 +25,8 @@ impl Channel {
             Channel::Telegram => "telegram",
             Channel::Web => "web",
             Channel::Terminal => "terminal",
+            Channel::Voice => "voice",
+            Channel::WhatsApp => "whatsapp",
         }
     }
 
@@ -29,6 +36,8 @@ impl Channel {
             "telegram" => Some(Channel::Telegram),
             "web" => Some(Channel::Web),
             "terminal" => Some(Channel::Terminal),
+            "voice" => Some(Channel::Voice),
+            "whatsapp" => Some(Channel::WhatsApp),
             _ => None,
         }
     }
@@ -36,6 +45,18 @@ impl Channel {
     /// Whether the channel shows choices as buttons (otherwise as a numbered list in the text).
     pub fn has_buttons(self) -> bool {
         matches!(self, Channel::Telegram | Channel::Web)
+    }
+
+    /// Whether the channel has room for long texts (no SMS segment budget): referral lists
+    /// then carry addresses, map links and notes.
+    pub fn is_rich(self) -> bool {
+        matches!(self, Channel::Telegram | Channel::Web | Channel::WhatsApp)
+    }
+
+    /// Whether replies are heard rather than read: texts then come in their `-voice` form when
+    /// one exists (see `speech`).
+    pub fn is_spoken(self) -> bool {
+        self == Channel::Voice
     }
 }
 
@@ -56,6 +77,10 @@ pub struct Reply {
     /// The places `text` lists, when it lists places.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub listing: Option<Listing>,
+    /// The text key it was rendered from, when it was one (a voice call speaks the overdose
+    /// steps slowly, by key family). Not part of any wire format.
+    #[serde(skip)]
+    pub key: Option<String>,
 }
 
 /// A list of places from the directory: a heading ("Near Harlem:") and the places, nearest

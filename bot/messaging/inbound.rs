@@ -7,6 +7,7 @@
 
 use crate::Lang;
 use crate::engine::{Availability, Channel, Content, Ctx, Effect, Reply, clean_for_relay};
+use crate::flows::actions::handoff::Priority;
 use crate::handoff::Opening;
 use crate::runtime::now;
 use crate::store::Pseudonym;
@@ -29,6 +30,9 @@ pub struct Delivered {
     /// Whether the person is now waiting for or talking with a counselor, so a channel can
     /// offer a button that leaves the queue (it sends [`LEAVE_WORD`]).
     pub in_handoff: bool,
+    /// On a phone call, the flows asked for a counselor: the voice channel connects the caller
+    /// (`Effect::Connect`), with this priority.
+    pub connect: Option<Priority>,
 }
 
 /// What a "back to the bot" button sends: a word that takes a person out of a counselor queue
@@ -107,6 +111,7 @@ async fn deliver_once(
                 lang,
                 awaits_location: false,
                 in_handoff: false,
+                connect: None,
             });
         }
     }
@@ -257,8 +262,12 @@ async fn deliver_once(
                     .close_for_person(&who, "left")
                     .map_err(AppError::internal)?;
             }
-            // Counted in `count`.
-            Effect::OptIn | Effect::Feedback { .. } | Effect::Referred { .. } => {}
+            // Counted in `count`; `Connect` is carried out by the voice channel, which gets
+            // the priority in `Delivered`.
+            Effect::OptIn
+            | Effect::Feedback { .. }
+            | Effect::Referred { .. }
+            | Effect::Connect { .. } => {}
             Effect::HandoffFull => {
                 let reason = full_reason.map_or("total", |f| f.as_str());
                 hub.metrics
@@ -267,7 +276,12 @@ async fn deliver_once(
             }
         }
     }
+    let connect = outcome.effects.iter().find_map(|e| match e {
+        Effect::Connect { priority, .. } => Some(*priority),
+        _ => None,
+    });
     Ok(Delivered {
+        connect,
         who,
         lang: outcome.session.lang,
         awaits_location: hub.haven.engine.awaits_location(&outcome.session),

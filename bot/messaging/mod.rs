@@ -36,6 +36,7 @@ pub use dedup::Dedup;
 pub use error::AppError;
 pub use inbound::{Delivered, LEAVE_WORD, deliver, deliver_from};
 pub use lead::Leads;
+pub use outbound::OutboundError;
 pub use ratelimit::RateLimiter;
 pub use streams::{LiveStreams, StreamCaps};
 
@@ -75,6 +76,12 @@ pub trait Outlet: Send + Sync {
     /// Drops whatever is still waiting to go out to `who`, after they opted out.
     fn forget(&self, _who: &Pseudonym) -> Result<(), String> {
         Ok(())
+    }
+
+    /// What a refusal of this channel ([`SendFailure::Refused`]) means, in a sentence a
+    /// counselor can act on; `None` shows the label itself.
+    fn explain(&self, _reason: &str) -> Option<&'static str> {
+        None
     }
 }
 

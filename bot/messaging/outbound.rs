@@ -8,7 +8,26 @@ use crate::handoff::Outgoing;
 use super::error::AppError;
 use super::{Hub, SendFailure, Sent};
 
-pub async fn send(hub: &Hub, out: Outgoing) -> Result<(), AppError> {
+/// Why a message to a person did not go out.
+#[derive(Debug, thiserror::Error)]
+pub enum OutboundError {
+    /// The person's channel refused it (WhatsApp's 24-hour window has closed, Twilio
+    /// rejected the number): `reason` is the channel's fixed label, `note` says what happened
+    /// in a sentence for the counselor.
+    #[error("{note}")]
+    Refused { reason: &'static str, note: String },
+    /// Something inside failed.
+    #[error(transparent)]
+    Internal(#[from] AppError),
+}
+
+impl From<crate::store::StoreError> for OutboundError {
+    fn from(e: crate::store::StoreError) -> OutboundError {
+        OutboundError::Internal(e.into())
+    }
+}
+
+pub async fn send(hub: &Hub, out: Outgoing) -> Result<(), OutboundError> {
     if out.texts.is_empty() {
         return Ok(());
     }
@@ -49,11 +68,16 @@ pub async fn send(hub: &Hub, out: Outgoing) -> Result<(), AppError> {
                 "haven_sends_failed_total",
                 &[("channel", channel), ("reason", reason)],
             );
-            return Err(AppError::internal(format!(
-                "{channel} send failed: {reason}"
-            )));
+            tracing::warn!(who = %out.who, channel, reason, "message refused by the channel");
+            return Err(OutboundError::Refused {
+                reason,
+                note: match outlet.explain(reason) {
+                    Some(note) => note.to_owned(),
+                    None => format!("{channel} send failed: {reason}"),
+                },
+            });
         }
-        Err(SendFailure::Internal(e)) => return Err(AppError::internal(e)),
+        Err(SendFailure::Internal(e)) => return Err(AppError::internal(e).into()),
     }
     Ok(())
 }

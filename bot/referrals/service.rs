@@ -74,7 +74,7 @@ impl refer::Referrals for Referrals {
         let page = dir.find(&query);
         let opts = RenderOptions {
             lang: q.lang,
-            style: if q.channel.has_buttons() {
+            style: if q.channel.is_rich() {
                 Style::Rich
             } else {
                 Style::Sms

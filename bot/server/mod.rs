@@ -31,7 +31,9 @@ use crate::channels::sms::outbox::{Outbox, Outcome, now_ms};
 use crate::channels::sms::restarts::Restarts;
 use crate::channels::sms::{PublicBaseUrl, Sender, SmsChannel, SmsState, TwilioClient};
 use crate::channels::telegram::{TelegramChannel, TelegramState};
+use crate::channels::voice::{VoiceChannel, VoiceState};
 use crate::channels::web::{WebChat, WebState};
+use crate::channels::whatsapp::{WhatsAppChannel, WhatsAppState};
 use crate::config::Config;
 use crate::counselors::console::Console;
 use crate::counselors::console::accounts::Accounts;
@@ -65,6 +67,10 @@ pub struct State {
     pub console: Arc<Console>,
     pub sms: Option<Arc<SmsChannel>>,
     pub telegram: Option<Arc<TelegramChannel>>,
+    /// The voice line, on whenever Twilio is configured.
+    pub voice: Option<Arc<VoiceChannel>>,
+    /// WhatsApp, when `HAVEN_TWILIO_WHATSAPP_FROM` is set.
+    pub whatsapp: Option<Arc<WhatsAppChannel>>,
     /// The web chat: session cookies and the visitors' mailboxes (`state.web.push`).
     pub web: Arc<WebChat>,
     /// The Telegram counselor group, when Telegram and `HAVEN_COUNSELOR_CHAT_ID` are set.
@@ -159,34 +165,72 @@ impl State {
             DirectoryHandle::open(&config.data)?,
             config.referrals.clone(),
         )?;
-        let sms = match &config.twilio {
+        let public = match &config.twilio {
             None => None,
-            Some(t) => {
+            Some(_) => {
                 let public_url = config.public_url.as_deref().unwrap_or_default();
-                let public = PublicBaseUrl::parse(public_url).map_err(|e| ServerError::Config {
-                    key: "HAVEN_PUBLIC_URL",
-                    message: e.to_string(),
-                })?;
-                let sender = match (&t.messaging_service_sid, &t.from) {
-                    (Some(sid), _) => Sender::MessagingService(sid.clone()),
-                    (None, Some(from)) => Sender::From(from.clone()),
-                    (None, None) => unreachable!("config requires a sender"),
-                };
-                let client = TwilioClient::new(&t.api_url, &t.account_sid, &t.auth_token, sender)
-                    .map_err(|e| ServerError::Config {
-                        key: "HAVEN_TWILIO_API_URL",
+                Some(
+                    PublicBaseUrl::parse(public_url).map_err(|e| ServerError::Config {
+                        key: "HAVEN_PUBLIC_URL",
                         message: e.to_string(),
-                    })?
-                    .with_status_callback(public.signed_url("/sms/twilio/status", None));
-                Some(Arc::new(SmsChannel {
-                    client,
-                    auth_token: t.auth_token.clone(),
-                    public,
-                    outbox: Outbox::open(&db, sealer.clone(), durable.clone())?,
-                    restarts: Restarts::open(&db)?,
-                }))
+                    })?,
+                )
             }
         };
+        let client_error = |e: crate::channels::sms::ClientConfigError| ServerError::Config {
+            key: "HAVEN_TWILIO_API_URL",
+            message: e.to_string(),
+        };
+        let mut sms = None;
+        let mut whatsapp = None;
+        let mut voice = None;
+        if let (Some(t), Some(public)) = (&config.twilio, &public) {
+            let sender = match (&t.messaging_service_sid, &t.from) {
+                (Some(sid), _) => Some(Sender::MessagingService(sid.clone())),
+                (None, Some(from)) => Some(Sender::From(from.clone())),
+                (None, None) => None,
+            };
+            if let Some(sender) = sender {
+                let client = TwilioClient::new(&t.api_url, &t.account_sid, &t.auth_token, sender)
+                    .map_err(client_error)?
+                    .with_status_callback(public.signed_url("/sms/twilio/status", None));
+                sms = Some(Arc::new(SmsChannel {
+                    client,
+                    auth_token: t.auth_token.clone(),
+                    public: public.clone(),
+                    outbox: Outbox::open(&db, sealer.clone(), durable.clone())?,
+                    restarts: Restarts::open(&db)?,
+                }));
+            }
+            if let Some(from) = &t.whatsapp_from {
+                let client = TwilioClient::new(
+                    &t.api_url,
+                    &t.account_sid,
+                    &t.auth_token,
+                    Sender::From(from.clone()),
+                )
+                .map_err(client_error)?
+                .with_status_callback(public.signed_url("/whatsapp/twilio/status", None));
+                whatsapp = Some(Arc::new(WhatsAppChannel {
+                    client,
+                    auth_token: t.auth_token.clone(),
+                    public: public.clone(),
+                    outbox: Outbox::open_tree(
+                        &db,
+                        "whatsapp-outbox",
+                        sealer.clone(),
+                        durable.clone(),
+                    )?,
+                    store: haven.store.clone(),
+                }));
+            }
+            voice = Some(Arc::new(VoiceChannel::new(
+                &t.account_sid,
+                &t.auth_token,
+                public.clone(),
+                config.voice.clone(),
+            )));
+        }
         let telegram = config
             .telegram
             .as_ref()
@@ -200,12 +244,18 @@ impl State {
         if telegram.is_some() {
             crate::channels::telegram::describe_metrics(&metrics);
         }
+        if voice.is_some() {
+            crate::channels::voice::describe_metrics(&metrics);
+        }
         let mut outlets = Outlets::default();
         if let Some(sms) = &sms {
             outlets.add(Channel::Sms, sms.clone());
         }
         if let Some(tg) = &telegram {
             outlets.add(Channel::Telegram, tg.clone());
+        }
+        if let Some(wa) = &whatsapp {
+            outlets.add(Channel::WhatsApp, wa.clone());
         }
         outlets.add(Channel::Web, web.clone());
         let (web_streams, console_streams) = stream_caps(config.max_connections);
@@ -247,6 +297,8 @@ impl State {
             db,
             sms,
             telegram,
+            voice,
+            whatsapp,
             web,
             sweep_every: SWEEP_EVERY,
         })
@@ -256,6 +308,20 @@ impl State {
         SmsState {
             hub: self.hub.clone(),
             sms: self.sms.clone(),
+        }
+    }
+
+    fn voice_state(&self) -> VoiceState {
+        VoiceState {
+            hub: self.hub.clone(),
+            voice: self.voice.clone(),
+        }
+    }
+
+    fn whatsapp_state(&self) -> WhatsAppState {
+        WhatsAppState {
+            hub: self.hub.clone(),
+            whatsapp: self.whatsapp.clone(),
         }
     }
 
@@ -308,7 +374,9 @@ pub fn app(state: AppState) -> Router {
     let mut router = Router::new()
         .merge(crate::counselors::console::routes(state.console.clone()))
         .merge(own)
-        .merge(crate::channels::sms::routes(state.sms_state()));
+        .merge(crate::channels::sms::routes(state.sms_state()))
+        .merge(crate::channels::voice::routes(state.voice_state()))
+        .merge(crate::channels::whatsapp::routes(state.whatsapp_state()));
     // Telegram's webhook route exists only in webhook mode.
     if let Some(tg) = state.telegram_state() {
         router = router.merge(crate::channels::telegram::routes(tg));
@@ -330,6 +398,8 @@ async fn healthz(AxumState(state): AxumState<AppState>) -> impl IntoResponse {
         "channels": {
             "sms": state.sms.is_some(),
             "telegram": state.telegram.is_some(),
+            "voice": state.voice.is_some(),
+            "whatsapp": state.whatsapp.is_some(),
             "web": true,
         },
         "directory_services": state.hub.referrals.handle().current().len(),
@@ -370,6 +440,12 @@ async fn metrics_text(AxumState(state): AxumState<AppState>, headers: HeaderMap)
             .hub
             .metrics
             .set("haven_outbox_depth", &[], sms.outbox.depth() as f64);
+    }
+    if let Some(wa) = &state.whatsapp {
+        state
+            .hub
+            .metrics
+            .set("haven_whatsapp_outbox_depth", &[], wa.outbox.depth() as f64);
     }
     for kind in [StreamKind::Web, StreamKind::Console] {
         state.hub.metrics.set(
@@ -518,69 +594,90 @@ pub fn spawn_background(
         };
         tasks.push(task);
     }
-    // The SMS outbox.
-    if state.sms.is_some() {
-        let state = state.clone();
-        let mut stop = stop.clone();
-        tasks.push(tokio::spawn(async move {
-            let sms = state.sms.as_ref().expect("checked");
-            let wake = sms.outbox.wake();
-            loop {
-                let wait = match sms
-                    .outbox
-                    .run_once(&sms.client, state.hub.haven.store.as_ref())
-                    .await
-                {
-                    Ok((outcomes, wait)) => {
-                        record_outbox(&state, &outcomes);
-                        wait
-                    }
-                    Err(e) => {
-                        tracing::error!(error = %e, "outbox failed");
-                        Duration::from_secs(5)
-                    }
-                };
-                if *stop.borrow() {
-                    break;
-                }
-                tokio::select! {
-                    _ = tokio::time::sleep(wait) => {}
-                    _ = wake.notified() => {}
-                    _ = stop.changed() => break,
-                }
-            }
-        }));
+    // The SMS and WhatsApp outboxes, each sent with its own sender.
+    if let Some(sms) = &state.sms {
+        tasks.push(tokio::spawn(run_outbox(
+            state.clone(),
+            sms.outbox.clone(),
+            sms.client.clone(),
+            Channel::Sms,
+            stop.clone(),
+        )));
+    }
+    if let Some(wa) = &state.whatsapp {
+        tasks.push(tokio::spawn(run_outbox(
+            state.clone(),
+            wa.outbox.clone(),
+            wa.client.clone(),
+            Channel::WhatsApp,
+            stop.clone(),
+        )));
     }
     tasks
 }
 
-fn record_outbox(state: &State, outcomes: &[Outcome]) {
+/// An outbox's worker: sends what is due, sleeps until the next is due or a text is queued,
+/// and lets the send in flight finish when the server stops.
+async fn run_outbox(
+    state: AppState,
+    outbox: Outbox,
+    client: TwilioClient,
+    channel: Channel,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let wake = outbox.wake();
+    loop {
+        let wait = match outbox
+            .run_once(&client, state.hub.haven.store.as_ref())
+            .await
+        {
+            Ok((outcomes, wait)) => {
+                record_outbox(&state, &outbox, channel, &outcomes);
+                wait
+            }
+            Err(e) => {
+                tracing::error!(error = %e, channel = channel.as_str(), "outbox failed");
+                Duration::from_secs(5)
+            }
+        };
+        if *stop.borrow() {
+            break;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = wake.notified() => {}
+            _ = stop.changed() => break,
+        }
+    }
+}
+
+fn record_outbox(state: &State, outbox: &Outbox, channel: Channel, outcomes: &[Outcome]) {
+    let label = channel.as_str();
     for o in outcomes {
         match o {
             Outcome::Sent => state
                 .hub
                 .metrics
-                .inc("haven_messages_out_total", &[("channel", "sms")]),
+                .inc("haven_messages_out_total", &[("channel", label)]),
             Outcome::Retry => state
                 .hub
                 .metrics
-                .inc("haven_send_retries_total", &[("channel", "sms")]),
+                .inc("haven_send_retries_total", &[("channel", label)]),
             Outcome::Failed(reason) => state.hub.metrics.inc(
                 "haven_sends_failed_total",
-                &[("channel", "sms"), ("reason", reason)],
+                &[("channel", label), ("reason", reason)],
             ),
             Outcome::OptedOut => state.hub.metrics.inc(
                 "haven_sends_failed_total",
-                &[("channel", "sms"), ("reason", "carrier-opt-out")],
+                &[("channel", label), ("reason", "carrier-opt-out")],
             ),
         }
     }
-    if let Some(sms) = &state.sms {
-        state
-            .hub
-            .metrics
-            .set("haven_outbox_depth", &[], sms.outbox.depth() as f64);
-    }
+    let gauge = match channel {
+        Channel::WhatsApp => "haven_whatsapp_outbox_depth",
+        _ => "haven_outbox_depth",
+    };
+    state.hub.metrics.set(gauge, &[], outbox.depth() as f64);
 }
 
 /// Serves the whole app on `listener` with `limits` until `shutdown` resolves, then ends every
@@ -616,8 +713,14 @@ pub async fn run(
         })?;
     let local = listener.local_addr()?;
     println!(
-        "haven serve: web chat at http://{local}/ , counselor console at http://{local}/console ; sms {}, telegram {}; /healthz, /metrics {}; data in {}",
+        "haven serve: web chat at http://{local}/ , counselor console at http://{local}/console ; sms {}, whatsapp {}, voice {}, telegram {}; /healthz, /metrics {}; data in {}",
         if state.sms.is_some() { "on" } else { "off" },
+        if state.whatsapp.is_some() {
+            "on"
+        } else {
+            "off"
+        },
+        if state.voice.is_some() { "on" } else { "off" },
         match state.telegram.as_ref().map(|t| t.webhook().is_some()) {
             None => "off",
             Some(false) => "on, long polling",

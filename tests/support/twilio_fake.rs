@@ -1,11 +1,14 @@
-//! A stand-in for Twilio's REST API on 127.0.0.1, for tests that send SMS.
+//! A stand-in for Twilio on 127.0.0.1: its REST API, for tests that send SMS and WhatsApp
+//! messages, and its voice side ([`FakeCall`]), which calls haven's voice webhooks as Twilio does
+//! and reads the TwiML answers as XML ([`parse_twiml`]).
 //!
 //! It serves `POST /2010-04-01/Accounts/{sid}/Messages.json` the way Twilio does: HTTP basic auth
 //! with the Account SID and Auth Token, a form with `To`, `From` or `MessagingServiceSid`, and
 //! `Body`, a 201 with Twilio's message resource, and Twilio's error JSON
 //! (`{code, message, more_info, status}`) otherwise. Tests script the next answers ("500, then
 //! 201") with [`FakeTwilio::script`]; once the script runs out every valid request gets a 201.
-//! Only messages answered with 201 count as sent.
+//! Only messages answered with 201 count as sent. WhatsApp messages are the same requests with
+//! `whatsapp:` addresses; [`Reply::outside_window`] is Twilio's 63016.
 //!
 //! Idempotency: a request carrying an `Idempotency-Key` header (haven's outbox sends one per
 //! queued text) is sent once. A later request with the same key gets the first answer again, is
@@ -332,4 +335,350 @@ fn error(status: u16, code: u32, message: &str) -> Response {
         "status": status.as_u16(),
     });
     (status, axum::Json(body)).into_response()
+}
+
+impl Reply {
+    /// Twilio's answer to a WhatsApp message outside the person's 24-hour window (Twilio may
+    /// also report it later, in a status callback).
+    pub fn outside_window() -> Reply {
+        Reply::Error {
+            status: 400,
+            code: 63016,
+            message: "Failed to send freeform message because you are outside the allowed window. If you want to send messages outside the allowed window please use a Template.",
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Twilio's voice side: a caller's call (and a counselor's leg) played against haven's webhooks.
+// ---------------------------------------------------------------------------------------------
+
+/// One TwiML verb or noun as Twilio reads it: its name, attributes, text (entities resolved)
+/// and children.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Verb {
+    pub name: String,
+    pub attrs: std::collections::BTreeMap<String, String>,
+    pub text: String,
+    pub children: Vec<Verb>,
+}
+
+impl Verb {
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs.get(name).map(String::as_str)
+    }
+
+    /// This verb and everything under it, depth first.
+    pub fn walk(&self) -> Vec<&Verb> {
+        let mut out = vec![self];
+        for c in &self.children {
+            out.extend(c.walk());
+        }
+        out
+    }
+
+    /// All text under it (a `<Say>` with `<prosody>` inside included).
+    pub fn all_text(&self) -> String {
+        let mut s = self.text.clone();
+        for c in &self.children {
+            s.push_str(&c.all_text());
+        }
+        s
+    }
+}
+
+/// Parses a TwiML document as Twilio would: well-formed XML, a `<Response>` root. Returns the
+/// root; any problem is an `Err` naming it.
+pub fn parse_twiml(xml: &str) -> Result<Verb, String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut stack: Vec<Verb> = Vec::new();
+    let mut root: Option<Verb> = None;
+    let start = |e: &quick_xml::events::BytesStart| -> Result<Verb, String> {
+        let qname = e.name();
+        let name: &str = qname.as_ref();
+        let mut v = Verb {
+            name: name.to_owned(),
+            ..Verb::default()
+        };
+        for a in e.attributes() {
+            let a = a.map_err(|e| format!("attribute: {e}"))?;
+            let value = a
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_err(|e| format!("attribute value: {e}"))?;
+            let key: &str = a.key.as_ref();
+            v.attrs.insert(key.to_owned(), value.into_owned());
+        }
+        Ok(v)
+    };
+    loop {
+        match reader.read_event().map_err(|e| format!("not XML: {e}"))? {
+            Event::Decl(_) => {}
+            Event::Start(e) => stack.push(start(&e)?),
+            Event::Empty(e) => {
+                let v = start(&e)?;
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(v),
+                    None => root = Some(v),
+                }
+            }
+            Event::Text(t) => {
+                let text = t.xml10_content();
+                match stack.last_mut() {
+                    Some(top) => top.text.push_str(&text),
+                    None if text.trim().is_empty() => {}
+                    None => return Err("text outside the root".into()),
+                }
+            }
+            Event::GeneralRef(r) => {
+                let c = match r.resolve_char_ref().map_err(|e| e.to_string())? {
+                    Some(c) => c.to_string(),
+                    None => quick_xml::escape::resolve_predefined_entity(&r)
+                        .ok_or_else(|| format!("unknown entity &{};", &*r))?
+                        .to_owned(),
+                };
+                stack
+                    .last_mut()
+                    .ok_or("entity outside the root")?
+                    .text
+                    .push_str(&c);
+            }
+            Event::End(_) => {
+                let v = stack.pop().ok_or("unbalanced end tag")?;
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(v),
+                    None => root = Some(v),
+                }
+            }
+            Event::Eof => break,
+            other => return Err(format!("unexpected {other:?}")),
+        }
+    }
+    if !stack.is_empty() {
+        return Err("unclosed element".into());
+    }
+    let root = root.ok_or("empty document")?;
+    if root.name != "Response" {
+        return Err(format!("root is <{}>, not <Response>", root.name));
+    }
+    Ok(root)
+}
+
+/// Posts a form to one of haven's URLs, signed with `token` as Twilio signs it.
+pub async fn post_signed(url: &str, pairs: &[(&str, &str)], token: &str) -> (u16, String) {
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
+    let sig = haven::channels::sms::signature::sign(token, url, body.as_bytes()).unwrap();
+    let r = reqwest::Client::new()
+        .post(url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-twilio-signature", sig)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+/// A call to haven's voice line, driven as Twilio drives one: the incoming-call webhook, then
+/// whatever the last TwiML says — a `<Gather>`'s action with the keys pressed or the words
+/// said, a `<Redirect>` on silence, a `<Dial>`'s action when the dial ends.
+pub struct FakeCall {
+    /// haven's base URL (`http://127.0.0.1:PORT`), where the number's webhook points.
+    pub base: String,
+    pub sid: String,
+    /// The caller's number: Twilio sends it; haven must never keep it.
+    pub from: String,
+    /// haven's number, the one called.
+    pub to: String,
+    /// The TwiML of the last answer.
+    pub doc: Verb,
+    /// Every TwiML answer so far, raw.
+    pub raw: Vec<String>,
+}
+
+impl FakeCall {
+    /// The call comes in: Twilio posts to `/voice/twilio`.
+    pub async fn dial_in(base: &str, sid: &str, from: &str, to: &str) -> FakeCall {
+        let mut call = FakeCall {
+            base: base.to_owned(),
+            sid: sid.to_owned(),
+            from: from.to_owned(),
+            to: to.to_owned(),
+            doc: Verb::default(),
+            raw: Vec::new(),
+        };
+        let url = format!("{base}/voice/twilio");
+        call.follow(&url, &[("CallStatus", "ringing")]).await;
+        call
+    }
+
+    /// The fields Twilio sends with every request of this call.
+    fn fields<'a>(&'a self, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+        let mut v = vec![
+            ("CallSid", self.sid.as_str()),
+            ("AccountSid", ACCOUNT_SID),
+            ("From", self.from.as_str()),
+            ("Caller", self.from.as_str()),
+            ("To", self.to.as_str()),
+            ("Called", self.to.as_str()),
+            ("Direction", "inbound"),
+            ("ApiVersion", "2010-04-01"),
+        ];
+        if !extra.iter().any(|(k, _)| *k == "CallStatus") {
+            v.push(("CallStatus", "in-progress"));
+        }
+        v.extend_from_slice(extra);
+        v
+    }
+
+    /// Posts to `url` as this call and takes the answer as the current document.
+    pub async fn follow(&mut self, url: &str, extra: &[(&str, &str)]) -> &Verb {
+        let (status, body) = post_signed(url, &self.fields(extra), AUTH_TOKEN).await;
+        assert_eq!(status, 200, "{url}: {body}");
+        self.doc = parse_twiml(&body).unwrap_or_else(|e| panic!("{e}: {body}"));
+        self.raw.push(body);
+        &self.doc
+    }
+
+    /// The current `<Gather>`.
+    pub fn gather(&self) -> &Verb {
+        self.doc
+            .children
+            .iter()
+            .find(|v| v.name == "Gather")
+            .unwrap_or_else(|| panic!("no <Gather> in {:?}", self.raw.last()))
+    }
+
+    /// Every `<Say>` of the current document, in order.
+    pub fn says(&self) -> Vec<&Verb> {
+        self.doc
+            .walk()
+            .into_iter()
+            .filter(|v| v.name == "Say")
+            .collect()
+    }
+
+    /// What the caller hears now, one line per `<Say>`.
+    pub fn heard(&self) -> String {
+        self.says()
+            .iter()
+            .map(|s| s.all_text())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The caller presses keys at the current `<Gather>`.
+    pub async fn press(&mut self, digits: &str) -> &Verb {
+        let action = self
+            .gather()
+            .attr("action")
+            .expect("a gather action")
+            .to_owned();
+        self.follow(&action, &[("Digits", digits)]).await
+    }
+
+    /// The caller speaks at the current `<Gather>`.
+    pub async fn say(&mut self, words: &str) -> &Verb {
+        let action = self
+            .gather()
+            .attr("action")
+            .expect("a gather action")
+            .to_owned();
+        self.follow(&action, &[("SpeechResult", words), ("Confidence", "0.87")])
+            .await
+    }
+
+    /// The caller says nothing: Twilio goes on to the `<Redirect>` after the `<Gather>`.
+    pub async fn silence(&mut self) -> &Verb {
+        let url = self
+            .doc
+            .children
+            .iter()
+            .find(|v| v.name == "Redirect")
+            .map(|v| v.text.clone())
+            .unwrap_or_else(|| panic!("no <Redirect> in {:?}", self.raw.last()));
+        self.follow(&url, &[]).await
+    }
+
+    /// The current `<Dial>`.
+    pub fn dial(&self) -> &Verb {
+        self.doc
+            .children
+            .iter()
+            .find(|v| v.name == "Dial")
+            .unwrap_or_else(|| panic!("no <Dial> in {:?}", self.raw.last()))
+    }
+
+    /// The dial ends with `status` (`completed`, `no-answer`, `busy`...): Twilio posts to its
+    /// action.
+    pub async fn dial_ended(&mut self, status: &str) -> &Verb {
+        let action = self
+            .dial()
+            .attr("action")
+            .expect("a dial action")
+            .to_owned();
+        self.follow(
+            &action,
+            &[
+                ("DialCallStatus", status),
+                ("DialCallSid", "CA00000000000000000000000000000dd"),
+            ],
+        )
+        .await
+    }
+
+    /// The counselor's phone picks up: Twilio fetches the `<Number url>` as the counselor's
+    /// leg. Returns that leg's TwiML.
+    pub async fn counselor_picks_up(&self, leg_sid: &str) -> Verb {
+        let number = self
+            .dial()
+            .children
+            .iter()
+            .find(|v| v.name == "Number")
+            .expect("a <Number>");
+        let url = number.attr("url").expect("a whisper url").to_owned();
+        let pairs = [
+            ("CallSid", leg_sid),
+            ("ParentCallSid", self.sid.as_str()),
+            ("AccountSid", ACCOUNT_SID),
+            ("From", self.to.as_str()),
+            ("To", number.text.as_str()),
+            ("Direction", "outbound-dial"),
+            ("CallStatus", "in-progress"),
+        ];
+        let (status, body) = post_signed(&url, &pairs, AUTH_TOKEN).await;
+        assert_eq!(status, 200, "{body}");
+        parse_twiml(&body).unwrap_or_else(|e| panic!("{e}: {body}"))
+    }
+
+    /// The counselor presses `digits` at the whisper's `<Gather>`.
+    pub async fn counselor_presses(&self, whisper: &Verb, leg_sid: &str, digits: &str) -> Verb {
+        let action = whisper
+            .children
+            .iter()
+            .find(|v| v.name == "Gather")
+            .and_then(|g| g.attr("action"))
+            .expect("a whisper gather")
+            .to_owned();
+        let pairs = [
+            ("CallSid", leg_sid),
+            ("ParentCallSid", self.sid.as_str()),
+            ("AccountSid", ACCOUNT_SID),
+            ("Digits", digits),
+            ("Direction", "outbound-dial"),
+            ("CallStatus", "in-progress"),
+        ];
+        let (status, body) = post_signed(&action, &pairs, AUTH_TOKEN).await;
+        assert_eq!(status, 200, "{body}");
+        parse_twiml(&body).unwrap_or_else(|e| panic!("{e}: {body}"))
+    }
+
+    /// The call ends: Twilio posts the status callback.
+    pub async fn hang_up(&self) -> u16 {
+        let url = format!("{}/voice/twilio/status", self.base);
+        let pairs = self.fields(&[("CallStatus", "completed"), ("CallDuration", "42")]);
+        post_signed(&url, &pairs, AUTH_TOKEN).await.0
+    }
 }

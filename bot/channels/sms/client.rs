@@ -27,6 +27,9 @@ pub const MAX_BODY_LEN: usize = 1600;
 /// otherwise. Long enough for a slow Twilio, short enough that the outbox moves on.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// What Twilio puts before a WhatsApp address (`whatsapp:+14155550123`).
+pub const WHATSAPP_PREFIX: &str = "whatsapp:";
+
 /// Twilio's codes for a `To` that is not a usable number.
 const ERROR_INVALID_TO: u32 = 21211;
 const ERROR_NOT_MOBILE: u32 = 21614;
@@ -249,6 +252,10 @@ impl TwilioClient {
 
     /// Sends one SMS to `to` (E.164). Checks the number and the body length before anything
     /// leaves the machine.
+    ///
+    /// A client whose sender is a WhatsApp sender (`whatsapp:+1...`) sends to WhatsApp
+    /// addresses (`whatsapp:` and an E.164 number) and to nothing else; an SMS client refuses
+    /// them, so a text can never cross from one channel to the other.
     pub async fn send(&self, to: &str, body: &str) -> Result<Sent, SendError> {
         self.send_with_key(to, body, None).await
     }
@@ -267,7 +274,13 @@ impl TwilioClient {
         body: &str,
         key: Option<&str>,
     ) -> Result<Sent, SendError> {
-        let to = PhoneNumber::parse(to).ok_or(SendError::InvalidNumber { code: None })?;
+        let whatsapp = matches!(&self.sender, Sender::From(f) if f.starts_with(WHATSAPP_PREFIX));
+        let number = match (to.strip_prefix(WHATSAPP_PREFIX), whatsapp) {
+            (Some(n), true) if n.starts_with('+') => n,
+            (None, false) => to,
+            _ => return Err(SendError::InvalidNumber { code: None }),
+        };
+        PhoneNumber::parse(number).ok_or(SendError::InvalidNumber { code: None })?;
         if body.is_empty() {
             return Err(SendError::EmptyBody);
         }
@@ -279,7 +292,7 @@ impl TwilioClient {
             Sender::From(number) => ("From", number.as_str()),
             Sender::MessagingService(sid) => ("MessagingServiceSid", sid.as_str()),
         };
-        let mut form = vec![("To", to.as_str()), sender, ("Body", body)];
+        let mut form = vec![("To", to), sender, ("Body", body)];
         let callback = self
             .status_callback
             .as_ref()

@@ -275,17 +275,18 @@ impl fmt::Debug for StatusCallback {
     }
 }
 
-/// A decoded form, looked up by exact (case-sensitive) name as Twilio sends it.
-struct Form(Vec<(String, String)>);
+/// A decoded form, looked up by exact (case-sensitive) name as Twilio sends it. Shared with the
+/// voice and WhatsApp webhooks, which Twilio posts the same way.
+pub(crate) struct Form(Vec<(String, String)>);
 
 impl Form {
-    fn parse(body: &[u8]) -> Form {
+    pub(crate) fn parse(body: &[u8]) -> Form {
         Form(form_urlencoded::parse(body).into_owned().collect())
     }
 
     /// The value of `name`, if present once; a repeated field is an error, because which of two
     /// values is the real one cannot be known.
-    fn get(&self, name: &'static str) -> Result<Option<&str>, FormError> {
+    pub(crate) fn get(&self, name: &'static str) -> Result<Option<&str>, FormError> {
         let mut found = None;
         for (key, value) in &self.0 {
             if key == name {
@@ -298,7 +299,7 @@ impl Form {
         Ok(found)
     }
 
-    fn require(&self, name: &'static str) -> Result<&str, FormError> {
+    pub(crate) fn require(&self, name: &'static str) -> Result<&str, FormError> {
         self.get(name)?.ok_or(FormError::Missing(name))
     }
 }
@@ -313,7 +314,11 @@ pub(crate) fn is_sid(text: &str, prefix: &str) -> bool {
         && text.starts_with(prefix)
 }
 
-fn sid(text: &str, prefix: Option<&str>, what: &'static str) -> Result<String, FormError> {
+pub(crate) fn sid(
+    text: &str,
+    prefix: Option<&str>,
+    what: &'static str,
+) -> Result<String, FormError> {
     if is_sid(text, prefix.unwrap_or("")) {
         Ok(text.to_owned())
     } else {

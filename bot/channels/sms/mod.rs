@@ -41,7 +41,7 @@
 //! number, a message body or the Auth Token.
 
 mod client;
-mod inbound;
+pub(crate) mod inbound;
 pub mod outbox;
 pub mod restarts;
 pub mod signature;
@@ -50,6 +50,7 @@ pub mod webhook;
 
 pub use client::{
     ClientConfigError, DEFAULT_TIMEOUT, MAX_BODY_LEN, SendError, Sender, Sent, TwilioClient,
+    WHATSAPP_PREFIX,
 };
 pub use inbound::{
     ERROR_CARRIER_OPT_OUT, FormError, InboundSms, MessageStatus, PhoneNumber, StatusCallback,

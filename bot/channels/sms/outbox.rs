@@ -136,7 +136,18 @@ pub fn now_ms() -> i64 {
 
 impl Outbox {
     pub fn open(db: &sled::Db, sealer: Sealer, durable: GroupFlush) -> Result<Outbox, OutboxError> {
-        let tree = db.open_tree("outbox")?;
+        Outbox::open_tree(db, "outbox", sealer, durable)
+    }
+
+    /// An outbox in a tree of its own, for another Twilio sender (WhatsApp's, whose worker
+    /// sends with its own client).
+    pub fn open_tree(
+        db: &sled::Db,
+        name: &str,
+        sealer: Sealer,
+        durable: GroupFlush,
+    ) -> Result<Outbox, OutboxError> {
+        let tree = db.open_tree(name)?;
         Ok(Outbox {
             depth: Arc::new(AtomicUsize::new(tree.len())),
             tree,

@@ -38,8 +38,9 @@ pub fn empty() -> String {
     response(std::iter::empty::<&str>())
 }
 
-/// Appends `text` escaped for XML character data and attribute values alike.
-fn escape_into(out: &mut String, text: &str) {
+/// Appends `text` escaped for XML character data and attribute values alike (the voice channel's
+/// TwiML uses it too).
+pub fn escape_into(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),

@@ -29,10 +29,12 @@ pub enum Notice {
     OnShift,
     Away,
     QuickNeedsPlace,
+    NotDelivered,
+    WindowClosed,
 }
 
 impl Notice {
-    const ALL: [Notice; 20] = [
+    const ALL: [Notice; 22] = [
         Notice::Claimed,
         Notice::AlreadyYours,
         Notice::Taken,
@@ -53,6 +55,8 @@ impl Notice {
         Notice::OnShift,
         Notice::Away,
         Notice::QuickNeedsPlace,
+        Notice::NotDelivered,
+        Notice::WindowClosed,
     ];
 
     pub fn code(self) -> &'static str {
@@ -77,6 +81,8 @@ impl Notice {
             Notice::OnShift => "on-shift",
             Notice::Away => "away",
             Notice::QuickNeedsPlace => "quick-needs-place",
+            Notice::NotDelivered => "not-delivered",
+            Notice::WindowClosed => "window-closed",
         }
     }
 
@@ -124,6 +130,14 @@ impl Notice {
             Notice::QuickNeedsPlace => {
                 "That quick reply needs a ZIP code or a place the directory knows.".into()
             }
+            Notice::NotDelivered => "Not delivered: the person's channel refused the message \
+                (the server log says why). It stays in the transcript."
+                .into(),
+            Notice::WindowClosed => "Not delivered: WhatsApp lets haven write only within 24 \
+                hours of the person's last message, and that window has closed. They will get \
+                replies again once they write; until then, reach them only with an approved \
+                WhatsApp template (deploy/OPERATOR.md, section 9)."
+                .into(),
         }
     }
 }

@@ -17,7 +17,7 @@ use super::notice::Notice;
 use super::{AppState, CsrfForm, Page, SignedIn, fragment, frame, internal, pages, private};
 use crate::counselors::quick;
 use crate::handoff::{Claim, HandoffError, TicketView};
-use crate::messaging::outbound;
+use crate::messaging::{OutboundError, outbound};
 use crate::runtime::now;
 
 /// The longest reply or note a counselor can send.
@@ -332,8 +332,20 @@ pub async fn reply(
     };
     match state.hub.handoff.reply(id, who.name(), &text, now()) {
         Ok(out) => {
-            outbound::send(&state.hub, out).await.map_err(internal)?;
-            Ok(back_to(id, Notice::Sent))
+            match outbound::send(&state.hub, out).await {
+                Ok(()) => Ok(back_to(id, Notice::Sent)),
+                // The counselor must know a reply did not reach the person, not see an error
+                // page or nothing; the notice is one of the console's own fixed texts.
+                Err(OutboundError::Refused { reason, .. }) => Ok(back_to(
+                    id,
+                    if reason == crate::channels::whatsapp::WINDOW_CLOSED {
+                        Notice::WindowClosed
+                    } else {
+                        Notice::NotDelivered
+                    },
+                )),
+                Err(e) => Err(internal(e)),
+            }
         }
         Err(e) => refused(id, e),
     }
