@@ -266,8 +266,10 @@ fn triage_treatment() {
 }
 
 /// The second held-out set (2026-12-01), written blind by someone who read neither `flows/`,
-/// `locales/` nor the other corpora. Figures only: while triage is being developed its messages
-/// stay unseen (set `HAVEN_SHOW_HOLDOUT=1` to list the misses once development is over).
+/// `locales/` nor the other corpora. It stayed unseen until the end of issue 10's development
+/// and was measured once then (MEASUREMENTS.md); since, it guards those figures: every
+/// emergency answered with 911, crises with 988, few false alarms. `HAVEN_SHOW_HOLDOUT=1`
+/// lists the misses.
 #[test]
 fn triage_holdout_2026_12() {
     let engine = engine();
@@ -331,4 +333,17 @@ fn triage_holdout_2026_12() {
         println!("misclassified (got <- expected):\n{}", wrong.join("\n"));
     }
     assert!(n >= 300, "the held-out set has {n} messages");
+    assert_eq!(e911, emerg, "every emergency's first answer must say 911");
+    assert!(
+        c988 * 100 >= crisis * 90,
+        "crises answered with 988 fell to {c988}/{crisis} (was 70/74)"
+    );
+    assert!(
+        false_emerg <= 10,
+        "{false_emerg} non-emergencies taken as emergency (was 7)"
+    );
+    assert!(
+        right as f64 >= 0.85 * n as f64,
+        "overall {right}/{n} fell below 85% (was 333/375)"
+    );
 }
