@@ -272,8 +272,53 @@ fn triage_treatment() {
 /// lists the misses.
 #[test]
 fn triage_holdout_2026_12() {
+    let m = measure("holdout-2026-12.yaml", "held-out 2026-12");
+    assert!(m.n >= 300, "the held-out set has {} messages", m.n);
+    assert_eq!(m.e911, m.emerg, "every emergency's first answer must say 911");
+    assert!(
+        m.c988 * 100 >= m.crisis * 90,
+        "crises answered with 988 fell to {}/{} (was 70/74)",
+        m.c988,
+        m.crisis
+    );
+    assert!(
+        m.false_emerg <= 10,
+        "{} non-emergencies taken as emergency (was 7)",
+        m.false_emerg
+    );
+    assert!(
+        m.right as f64 >= 0.85 * m.n as f64,
+        "overall {}/{} fell below 85% (was 333/375)",
+        m.right,
+        m.n
+    );
+}
+
+/// The third held-out set (2026-12-01, set B), written blind after the second was spent, to
+/// measure the fixes made by kind of failure after that measurement. Figures only while those
+/// fixes are developed: its messages stay unseen (`HAVEN_SHOW_HOLDOUT=1` lists the misses).
+#[test]
+fn triage_holdout_2026_12b() {
+    let m = measure("holdout-2026-12b.yaml", "held-out 2026-12b");
+    assert!(m.n >= 200, "the held-out set has {} messages", m.n);
+}
+
+/// What a held-out measurement counts.
+struct Measured {
+    n: usize,
+    right: usize,
+    emerg: usize,
+    crisis: usize,
+    e911: usize,
+    c988: usize,
+    false_emerg: usize,
+}
+
+/// Classifies every message of `file`, prints the aggregates (and the misses only with
+/// `HAVEN_SHOW_HOLDOUT`), and returns the counts.
+fn measure(file: &str, title: &str) -> Measured {
     let engine = engine();
-    let cases = load("holdout-2026-12.yaml");
+    let cases = load(file);
     let show = std::env::var_os("HAVEN_SHOW_HOLDOUT").is_some();
     let mut per_intent: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let (mut right, mut lang_right) = (0, 0);
@@ -312,7 +357,7 @@ fn triage_holdout_2026_12() {
     }
     let n = cases.len();
     println!(
-        "\nheld-out 2026-12: {right}/{n} right ({:.1}%)",
+        "\n{title}: {right}/{n} right ({:.1}%)",
         100.0 * right as f64 / n as f64
     );
     for (intent, (ok, k)) in &per_intent {
@@ -332,18 +377,13 @@ fn triage_holdout_2026_12() {
     if show {
         println!("misclassified (got <- expected):\n{}", wrong.join("\n"));
     }
-    assert!(n >= 300, "the held-out set has {n} messages");
-    assert_eq!(e911, emerg, "every emergency's first answer must say 911");
-    assert!(
-        c988 * 100 >= crisis * 90,
-        "crises answered with 988 fell to {c988}/{crisis} (was 70/74)"
-    );
-    assert!(
-        false_emerg <= 10,
-        "{false_emerg} non-emergencies taken as emergency (was 7)"
-    );
-    assert!(
-        right as f64 >= 0.85 * n as f64,
-        "overall {right}/{n} fell below 85% (was 333/375)"
-    );
+    Measured {
+        n,
+        right,
+        emerg,
+        crisis,
+        e911,
+        c988,
+        false_emerg,
+    }
 }
