@@ -274,7 +274,10 @@ fn triage_treatment() {
 fn triage_holdout_2026_12() {
     let m = measure("holdout-2026-12.yaml", "held-out 2026-12");
     assert!(m.n >= 300, "the held-out set has {} messages", m.n);
-    assert_eq!(m.e911, m.emerg, "every emergency's first answer must say 911");
+    assert_eq!(
+        m.e911, m.emerg,
+        "every emergency's first answer must say 911"
+    );
     assert!(
         m.c988 * 100 >= m.crisis * 90,
         "crises answered with 988 fell to {}/{} (was 70/74)",
