@@ -3,6 +3,13 @@
 
 mod cli;
 
+/// mimalloc instead of the system allocator, for the binary only (the library and its tests
+/// keep the system's): a request allocates many small, short-lived buffers across threads, and
+/// glibc's malloc spent about a fifth of `haven serve`'s CPU on them (ARCHITECTURE.md,
+/// Performance).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -205,15 +212,30 @@ enum BenchWhat {
     },
     /// Lookups among 50,000 services; startup time and memory with the ZIP table.
     Referrals,
-    /// Signed Twilio webhooks per second at N connections, beside a bare axum route.
+    /// Signed Twilio webhooks per second at N connections: `haven serve` (with a 50k-service
+    /// directory) beside a bare axum route, each in its own process; with --sweep, also at
+    /// 1k, 100k and 1M stored sessions.
     Http {
+        /// Seconds of load per target, after one second of warm-up.
         #[arg(long, default_value_t = 10)]
         seconds: u64,
-        #[arg(long, default_value_t = 64)]
-        concurrency: usize,
+        #[arg(long, alias = "concurrency", default_value_t = 64)]
+        connections: usize,
+        /// Distinct people sending.
+        #[arg(long, default_value_t = 10_000)]
+        senders: usize,
         /// Send only "hi" (one TwiML reply, no REST sends) instead of the mix of intents.
         #[arg(long)]
         single_reply: bool,
+        /// Also measure with 1k, 100k and 1M stored sessions (a few minutes more).
+        #[arg(long)]
+        sweep: bool,
+    },
+    /// The bare route `bench http` compares with, served until killed.
+    #[command(hide = true)]
+    BareRoute {
+        #[arg(long)]
+        listen: std::net::SocketAddr,
     },
 }
 
@@ -323,9 +345,22 @@ fn run(command: Command, config: &Config) -> anyhow::Result<bool> {
             BenchWhat::Referrals => cli::bench::referrals().map(|()| true),
             BenchWhat::Http {
                 seconds,
-                concurrency,
+                connections,
+                senders,
                 single_reply,
-            } => cli::bench::http(config, seconds, concurrency, single_reply).map(|()| true),
+                sweep,
+            } => cli::bench::http(
+                config,
+                cli::bench::HttpOptions {
+                    seconds,
+                    connections,
+                    senders,
+                    single_reply,
+                    sweep,
+                },
+            )
+            .map(|()| true),
+            BenchWhat::BareRoute { listen } => cli::bench::bare_route(listen).map(|()| true),
         },
     }
 }

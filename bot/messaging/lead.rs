@@ -101,13 +101,23 @@ impl Leads {
     }
 }
 
+/// Makes room by dropping the stalest eighth of the people held, in one pass. Dropping one
+/// person per newcomer cost a scan of the whole map for every new sender once it was full,
+/// which took about a third of `haven serve`'s CPU with many senders (ARCHITECTURE.md,
+/// Performance); an eighth at a time makes that scan happen once per `MAX_PEOPLE / 8`
+/// newcomers. What is dropped is only context for a handoff that may never come.
 fn evict_stalest(map: &mut HashMap<Pseudonym, VecDeque<Lead>>) {
-    let stalest = map
+    let mut ages: Vec<(i64, Pseudonym)> = map
         .iter()
-        .min_by_key(|(_, q)| q.back().map_or(i64::MIN, |l| l.at))
-        .map(|(k, _)| *k);
-    if let Some(k) = stalest {
-        map.remove(&k);
+        .map(|(k, q)| (q.back().map_or(i64::MIN, |l| l.at), *k))
+        .collect();
+    if ages.is_empty() {
+        return;
+    }
+    let n = (ages.len() / 8).max(1);
+    ages.select_nth_unstable_by_key(n - 1, |(at, _)| *at);
+    for (_, k) in &ages[..n] {
+        map.remove(k);
     }
 }
 
@@ -145,5 +155,47 @@ mod tests {
         assert!(l.is_empty());
         assert_eq!(priority_of(["crisis", "human"]), Some(Priority::Crisis));
         assert_eq!(priority_of(["human"]), None);
+    }
+
+    #[test]
+    fn when_full_the_stalest_make_room_and_the_newest_stay() {
+        let l = Leads::default();
+        let who = |i: usize| {
+            let mut id = [0u8; 16];
+            id[..8].copy_from_slice(&(i as u64).to_be_bytes());
+            Pseudonym(id)
+        };
+        // Person i last wrote at time i, so the lowest numbers are the stalest.
+        for i in 0..MAX_PEOPLE {
+            l.record(who(i), "hi", "greeting", i as i64);
+        }
+        assert_eq!(l.len(), MAX_PEOPLE);
+        let newcomer = who(MAX_PEOPLE);
+        l.record(
+            newcomer,
+            "my friend is blue",
+            "emergency",
+            MAX_PEOPLE as i64,
+        );
+        assert_eq!(l.len(), MAX_PEOPLE - MAX_PEOPLE / 8 + 1);
+        // Each is taken at the time it wrote, so none is too old to be given.
+        let taken = |i: usize| l.take(&who(i), i as i64).len();
+        assert_eq!(taken(0), 0, "the stalest went first");
+        assert_eq!(taken(MAX_PEOPLE / 8 - 1), 0);
+        assert_eq!(taken(MAX_PEOPLE / 8), 1, "the rest stay");
+        assert_eq!(taken(MAX_PEOPLE - 1), 1);
+        assert_eq!(
+            l.take(&newcomer, MAX_PEOPLE as i64)[0].text,
+            "my friend is blue"
+        );
+        // A person already held never evicts anyone.
+        let before = l.len();
+        l.record(
+            who(MAX_PEOPLE - 2),
+            "still here",
+            "other",
+            MAX_PEOPLE as i64,
+        );
+        assert_eq!(l.len(), before);
     }
 }

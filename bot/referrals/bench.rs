@@ -200,6 +200,13 @@ pub fn run_bench_with(config: BenchConfig) -> BenchReport {
     }
 }
 
+/// Directory CSV text with `n` plausible services spread over the country's ZIP codes, the same
+/// each time for one `seed` (`haven bench http` serves with such a directory).
+pub fn synthetic_directory(n: usize, seed: u64) -> String {
+    let zips = ZipTable::parse(EMBEDDED_CSV).unwrap_or_default();
+    synthetic_csv(&zips, n, &mut Rng(seed))
+}
+
 /// Directory CSV text with `n` plausible services.
 fn synthetic_csv(zips: &ZipTable, n: usize, rng: &mut Rng) -> String {
     const HOURS: [&str; 6] = [

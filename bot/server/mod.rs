@@ -435,6 +435,9 @@ async fn metrics_text(AxumState(state): AxumState<AppState>, headers: HeaderMap)
         )
             .into_response();
     }
+    if let Ok(n) = state.hub.haven.store.session_count() {
+        state.hub.metrics.set("haven_sessions", &[], n as f64);
+    }
     if let Some(sms) = &state.sms {
         state
             .hub
@@ -473,36 +476,47 @@ pub fn spawn_background(
         let mut stop = stop.clone();
         tasks.push(tokio::spawn(async move {
             loop {
-                let now = now();
-                match state.hub.haven.store.purge_expired(now) {
-                    Ok(n) if n > 0 => tracing::info!(purged = n, "expired sessions purged"),
-                    Ok(_) => {}
-                    Err(e) => tracing::error!(error = %e, "purging sessions failed"),
+                // Every step below reads or writes sled, and a purge at a million sessions takes
+                // a while: it runs on a blocking thread so that it never holds up a worker
+                // thread that answers people (there are two on a 2-core machine).
+                let sweeping = state.clone();
+                let swept = tokio::task::spawn_blocking(move || {
+                    let state = sweeping;
+                    let now = now();
+                    match state.hub.haven.store.purge_expired(now) {
+                        Ok(n) if n > 0 => tracing::info!(purged = n, "expired sessions purged"),
+                        Ok(_) => {}
+                        Err(e) => tracing::error!(error = %e, "purging sessions failed"),
+                    }
+                    if let Some(sms) = &state.sms
+                        && let Err(e) = sms.restarts.sweep(now_ms())
+                    {
+                        tracing::error!(error = %e, "sweeping START times failed");
+                    }
+                    // Also set on every scrape of /metrics; here too, for logs-only deployments.
+                    if let Ok(n) = state.hub.haven.store.session_count() {
+                        state.hub.metrics.set("haven_sessions", &[], n as f64);
+                    }
+                    state.hub.dedup.sweep(now).ok();
+                    state.hub.limiter.sweep(now);
+                    state.hub.leads.sweep(now);
+                    if let Err(e) = state.hub.handoff.audit().sweep(now) {
+                        tracing::error!(error = %e, "pruning the audit log failed");
+                    }
+                    state.hub.admission.sweep(now);
+                    // `haven counselor add` may have run since: counselors may now exist.
+                    state
+                        .hub
+                        .handoff
+                        .set_present(counselors_present(&state.hub.config, &state.console));
+                    state.web.mailboxes.sweep(now, |who| {
+                        matches!(state.hub.haven.store.load(who, now), Ok(Some(_)))
+                    });
+                })
+                .await;
+                if let Err(e) = swept {
+                    tracing::error!(error = %e, "the sweep failed");
                 }
-                if let Some(sms) = &state.sms
-                    && let Err(e) = sms.restarts.sweep(now_ms())
-                {
-                    tracing::error!(error = %e, "sweeping START times failed");
-                }
-                // Counted here, once a minute, rather than on every scrape of /metrics.
-                if let Ok(n) = state.hub.haven.store.session_count() {
-                    state.hub.metrics.set("haven_sessions", &[], n as f64);
-                }
-                state.hub.dedup.sweep(now).ok();
-                state.hub.limiter.sweep(now);
-                state.hub.leads.sweep(now);
-                if let Err(e) = state.hub.handoff.audit().sweep(now) {
-                    tracing::error!(error = %e, "pruning the audit log failed");
-                }
-                state.hub.admission.sweep(now);
-                // `haven counselor add` may have run since: counselors may now exist.
-                state
-                    .hub
-                    .handoff
-                    .set_present(counselors_present(&state.hub.config, &state.console));
-                state.web.mailboxes.sweep(now, |who| {
-                    matches!(state.hub.haven.store.load(who, now), Ok(Some(_)))
-                });
                 tokio::select! {
                     _ = tokio::time::sleep(state.sweep_every) => {}
                     _ = stop.changed() => break,
@@ -510,7 +524,7 @@ pub fn spawn_background(
             }
         }));
     }
-    // Delivery ids claimed in memory are written to sled in batches.
+    // Delivery ids claimed in memory, and report counts, are written to sled in batches.
     {
         let state = state.clone();
         let mut stop = stop.clone();
@@ -523,6 +537,8 @@ pub fn spawn_background(
                 if let Err(e) = state.hub.dedup.persist() {
                     tracing::error!(error = %e, "delivery ids not persisted");
                 }
+                // The report counters, added up in memory since the last round.
+                state.hub.tally.persist();
                 if stopping {
                     break;
                 }

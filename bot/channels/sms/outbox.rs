@@ -18,9 +18,9 @@
 //!   associated data: a counselor's words or a referral near someone's ZIP never sit on disk
 //!   in clear, not even in sled's log after the entry is gone.
 
-use std::collections::HashSet;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::collections::{BTreeMap, HashSet};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -33,7 +33,7 @@ pub const MAX_ATTEMPTS: u32 = 8;
 /// Texts in flight to Twilio at once (each to a different person).
 pub const PARALLEL_SENDS: usize = 32;
 /// Queue entries looked at per round; a longer queue is worked through in slices.
-const SCAN_LIMIT: usize = 4096;
+const SCAN_LIMIT: usize = 65_536;
 const MAX_BACKOFF_MS: i64 = 300_000;
 
 /// One queued text. Stored in a small binary layout (not JSON: sealed bytes as JSON arrays of
@@ -61,6 +61,14 @@ impl Entry {
         v.extend_from_slice(&self.to);
         v.extend_from_slice(&self.body);
         v
+    }
+
+    /// Whose the entry is and when it is due, read without decoding the rest.
+    fn head(v: &[u8]) -> Option<Slot> {
+        Some(Slot {
+            who: v.get(..16)?.try_into().ok()?,
+            due_ms: i64::from_be_bytes(v.get(20..28)?.try_into().ok()?),
+        })
     }
 
     fn decode(v: &[u8]) -> Option<Entry> {
@@ -107,8 +115,26 @@ pub struct Outbox {
     durable: GroupFlush,
     sealer: Sealer,
     wake: Arc<tokio::sync::Notify>,
-    /// Entries in the tree, kept alongside it (sled's `len` walks the whole tree).
-    depth: Arc<AtomicUsize>,
+    /// When the worker will next look at the queue of its own accord (unix ms), so that a text
+    /// due later than that need not wake it: most replies queue their later parts a second
+    /// ahead, and waking the worker for each one had it walk the queue hundreds of times a
+    /// second under load. `i64::MAX` while it is working (every new text wakes it then).
+    next_look_ms: Arc<AtomicI64>,
+    /// Whose each queued text is and when it is due, by key: the tree's entries without their
+    /// sealed bytes, kept beside it so that a round finds what is due without walking sled and
+    /// decoding every entry. Most replies queue their later parts a second ahead, so under load
+    /// thousands of texts wait that are not due yet; walking them in sled took a fifth of
+    /// `haven serve`'s CPU (ARCHITECTURE.md, Performance). Built from the tree at open; the
+    /// tree is written first and this second, so it never names a text the tree lacks for
+    /// longer than a removal takes (a key it names that the tree lacks is skipped).
+    schedule: Arc<Mutex<BTreeMap<u64, Slot>>>,
+}
+
+/// A queued text as the schedule knows it.
+#[derive(Clone, Copy, Debug)]
+struct Slot {
+    who: [u8; 16],
+    due_ms: i64,
 }
 
 enum Attempt {
@@ -148,13 +174,29 @@ impl Outbox {
         durable: GroupFlush,
     ) -> Result<Outbox, OutboxError> {
         let tree = db.open_tree(name)?;
+        let mut schedule = BTreeMap::new();
+        for item in tree.iter() {
+            let (k, v) = item?;
+            let Ok(key) = <[u8; 8]>::try_from(k.as_ref()).map(u64::from_be_bytes) else {
+                tree.remove(k)?;
+                continue;
+            };
+            // An entry whose head cannot be read is due at once: the worker then finds it
+            // unreadable and drops it.
+            let slot = Entry::head(&v).unwrap_or(Slot {
+                who: [0xff; 16],
+                due_ms: i64::MIN,
+            });
+            schedule.insert(key, slot);
+        }
         Ok(Outbox {
-            depth: Arc::new(AtomicUsize::new(tree.len())),
+            schedule: Arc::new(Mutex::new(schedule)),
             tree,
             db: db.clone(),
             durable,
             sealer,
             wake: Arc::new(tokio::sync::Notify::new()),
+            next_look_ms: Arc::new(AtomicI64::new(i64::MAX)),
         })
     }
 
@@ -179,30 +221,37 @@ impl Outbox {
                 due_ms,
             };
             self.tree.insert(id.to_be_bytes(), entry.encode())?;
-            self.depth.fetch_add(1, Ordering::Relaxed);
+            self.schedule().insert(id, Slot { who: who.0, due_ms });
         }
         self.durable.flush().await?;
-        self.wake.notify_one();
+        // Written before this reads: if the worker has not yet said when it looks next, it is
+        // still working (i64::MAX) and is woken; if it has, it looks by then anyway.
+        if due_ms < self.next_look_ms.load(Ordering::SeqCst) {
+            self.wake.notify_one();
+        }
         Ok(())
     }
 
     pub fn depth(&self) -> usize {
-        self.depth.load(Ordering::Relaxed)
+        self.schedule().len()
+    }
+
+    fn schedule(&self) -> MutexGuard<'_, BTreeMap<u64, Slot>> {
+        self.schedule.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Drops every queued text for `who` (after STOP).
     pub fn forget(&self, who: &Pseudonym) -> Result<usize, OutboxError> {
-        let mut n = 0;
-        for item in self.tree.iter() {
-            let (k, v) = item?;
-            if let Some(e) = Entry::decode(&v)
-                && e.who == who.0
-            {
-                self.remove(&k)?;
-                n += 1;
-            }
+        let keys: Vec<u64> = self
+            .schedule()
+            .iter()
+            .filter(|(_, slot)| slot.who == who.0)
+            .map(|(k, _)| *k)
+            .collect();
+        for k in &keys {
+            self.remove(&k.to_be_bytes())?;
         }
-        Ok(n)
+        Ok(keys.len())
     }
 
     /// Sends what is due: the oldest queued text of every person, up to `PARALLEL_SENDS` at
@@ -213,42 +262,49 @@ impl Outbox {
         client: &TwilioClient,
         store: &dyn Store,
     ) -> Result<(Vec<Outcome>, Duration), OutboxError> {
+        self.next_look_ms.store(i64::MAX, Ordering::SeqCst);
         let now = now_ms();
-        let mut seen: HashSet<[u8; 16]> = HashSet::new();
-        let mut due: Vec<(sled::IVec, Entry)> = Vec::new();
         let mut next_due: Option<i64> = None;
         let mut outcomes = Vec::new();
-        for (examined, item) in self.tree.iter().enumerate() {
-            let (key, value) = item?;
-            if examined == SCAN_LIMIT {
-                // A long queue is worked through in slices; come back at once for the rest.
-                next_due = Some(now);
-                break;
+        // What is due, from the schedule: only the oldest text of each person is considered
+        // (the rest wait their turn), and only its key is taken here.
+        let mut due_keys: Vec<u64> = Vec::new();
+        {
+            let schedule = self.schedule();
+            let mut seen: HashSet<[u8; 16]> = HashSet::new();
+            for (examined, (key, slot)) in schedule.iter().enumerate() {
+                if examined == SCAN_LIMIT {
+                    // A long queue is worked through in slices; come back at once for the rest.
+                    next_due = Some(now);
+                    break;
+                }
+                if !seen.insert(slot.who) {
+                    continue;
+                }
+                if slot.due_ms > now {
+                    next_due = Some(next_due.map_or(slot.due_ms, |d| d.min(slot.due_ms)));
+                    continue;
+                }
+                due_keys.push(*key);
             }
-            // The person is read first: a person already seen costs no decoding.
-            let Some(who) = value.get(..16).and_then(|w| <[u8; 16]>::try_from(w).ok()) else {
-                self.remove(&key)?;
-                outcomes.push(Outcome::Failed("corrupt"));
-                continue;
-            };
-            if seen.contains(&who) {
-                continue;
+        }
+        let mut due: Vec<(sled::IVec, Entry)> = Vec::with_capacity(due_keys.len());
+        for key in due_keys {
+            let key = key.to_be_bytes();
+            match self.tree.get(key)? {
+                // Removed since (a STOP): the schedule catches up.
+                None => {
+                    self.remove(&key)?;
+                }
+                Some(value) => match Entry::decode(&value) {
+                    Some(entry) => due.push((sled::IVec::from(&key), entry)),
+                    None => {
+                        // Unreadable entries cannot be sent; drop them rather than retry forever.
+                        self.remove(&key)?;
+                        outcomes.push(Outcome::Failed("corrupt"));
+                    }
+                },
             }
-            let Some(entry) = Entry::decode(&value) else {
-                // Unreadable entries cannot be sent; drop them rather than retry forever.
-                self.remove(&key)?;
-                outcomes.push(Outcome::Failed("corrupt"));
-                continue;
-            };
-            // Only the oldest text of each person is considered: the rest wait their turn.
-            if !seen.insert(entry.who) {
-                continue;
-            }
-            if entry.due_ms > now {
-                next_due = Some(next_due.map_or(entry.due_ms, |d| d.min(entry.due_ms)));
-                continue;
-            }
-            due.push((key, entry));
         }
         let sends = due.into_iter().map(|(key, entry)| async move {
             let result = self.attempt(client, store, &entry).await;
@@ -293,6 +349,15 @@ impl Outbox {
                     next_due = Some(next_due.map_or(entry.due_ms, |d| d.min(entry.due_ms)));
                     tracing::warn!(who = %who, attempts = entry.attempts, error = %e, "sms send failed; will retry");
                     self.tree.insert(&key, entry.encode())?;
+                    if let Ok(k) = <[u8; 8]>::try_from(key.as_ref()) {
+                        self.schedule().insert(
+                            u64::from_be_bytes(k),
+                            Slot {
+                                who: entry.who,
+                                due_ms: entry.due_ms,
+                            },
+                        );
+                    }
                     outcomes.push(Outcome::Retry);
                 }
                 Attempt::Failed(e) => {
@@ -319,6 +384,10 @@ impl Outbox {
                 Duration::from_millis(((d - now).max(0) as u64).min(5_000))
             })
         };
+        if !wait.is_zero() {
+            self.next_look_ms
+                .store(now + wait.as_millis() as i64, Ordering::SeqCst);
+        }
         Ok((outcomes, wait))
     }
 
@@ -345,8 +414,9 @@ impl Outbox {
     }
 
     fn remove(&self, key: &[u8]) -> Result<(), OutboxError> {
-        if self.tree.remove(key)?.is_some() {
-            self.depth.fetch_sub(1, Ordering::Relaxed);
+        self.tree.remove(key)?;
+        if let Ok(k) = <[u8; 8]>::try_from(key) {
+            self.schedule().remove(&u64::from_be_bytes(k));
         }
         Ok(())
     }
