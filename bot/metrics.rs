@@ -66,7 +66,7 @@ impl Metrics {
             (
                 "haven_sessions",
                 "gauge",
-                "Sessions stored, as counted by the last sweep (once a minute).",
+                "Sessions stored (a count kept beside the store, so reading it walks nothing).",
             ),
             (
                 "haven_send_retries_total",

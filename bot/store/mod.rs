@@ -161,7 +161,8 @@ pub trait Store: Send + Sync {
     fn set_opted_out(&self, who: &Pseudonym, opted_out: bool, now: i64) -> Result<(), StoreError>;
     /// Deletes every session that expired at or before `now`; returns how many.
     fn purge_expired(&self, now: i64) -> Result<usize, StoreError>;
-    /// How many sessions are stored (for tests and metrics).
+    /// How many sessions are stored (for tests and metrics). Cheap: `/metrics` calls it on
+    /// every scrape, so a store keeps the count rather than walking its sessions.
     fn session_count(&self) -> Result<usize, StoreError>;
     /// Makes everything written so far durable.
     fn flush(&self) -> Result<(), StoreError>;
