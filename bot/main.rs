@@ -230,6 +230,10 @@ enum BenchWhat {
         /// Also measure with 1k, 100k and 1M stored sessions (a few minutes more).
         #[arg(long)]
         sweep: bool,
+        /// Also load another server already listening at this URL the same way (for example
+        /// deploy/bench/flask_peer.py under gunicorn).
+        #[arg(long)]
+        peer: Option<String>,
     },
     /// The bare route `bench http` compares with, served until killed.
     #[command(hide = true)]
@@ -349,6 +353,7 @@ fn run(command: Command, config: &Config) -> anyhow::Result<bool> {
                 senders,
                 single_reply,
                 sweep,
+                peer,
             } => cli::bench::http(
                 config,
                 cli::bench::HttpOptions {
@@ -357,6 +362,7 @@ fn run(command: Command, config: &Config) -> anyhow::Result<bool> {
                     senders,
                     single_reply,
                     sweep,
+                    peer,
                 },
             )
             .map(|()| true),

@@ -4,6 +4,7 @@
 //! for a mix of intents from many distinct people. Each message's latency is measured with
 //! `Instant`; the report gives messages per second and percentiles.
 
+use anyhow::Context;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -139,6 +140,9 @@ pub struct HttpOptions {
     pub single_reply: bool,
     /// Also run the session-count sweep (1k, 100k and 1M stored sessions).
     pub sweep: bool,
+    /// Another server already running (e.g. `deploy/bench/flask_peer.py`) to load the same way
+    /// and list beside haven; it must check signatures made with the benchmark's auth token.
+    pub peer: Option<String>,
 }
 
 /// `haven bench http`: signed Twilio webhooks per second and latency, for `haven serve` and for
@@ -383,7 +387,12 @@ async fn http_async(config: &Config, o: HttpOptions) -> anyhow::Result<()> {
     );
 
     let mut sid = 0u64;
-    // The bare route and haven, one after the other, the same load.
+    let people = Senders::new(o.senders, o.senders);
+    let peer = o.peer.as_deref().map(|url| url.trim_end_matches('/'));
+    if let Some(url) = peer {
+        probe(url, &people, &mut sid).await?;
+    }
+    // The bare route, haven and the peer, one after the other, the same load.
     let dir = tempfile::tempdir()?;
     prepare_data(dir.path(), &directory_csv, 0)?;
     let bare_addr = free_addr()?;
@@ -395,7 +404,6 @@ async fn http_async(config: &Config, o: HttpOptions) -> anyhow::Result<()> {
         &dir.path().join("bare.log"),
     )
     .await?;
-    let people = Senders::new(o.senders, o.senders);
     let bare_report = load(&bare.base, &o, &people, &mut sid).await?;
     let bare_rss = bare.rss_mib();
     drop(bare);
@@ -404,23 +412,35 @@ async fn http_async(config: &Config, o: HttpOptions) -> anyhow::Result<()> {
     let haven_report = load(&haven.base, &o, &people, &mut sid).await?;
     let haven_rss = haven.rss_mib();
     drop(haven);
+    let peer_report = match peer {
+        Some(url) => Some(load(url, &o, &people, &mut sid).await?),
+        None => None,
+    };
 
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
         "  {:<22} {:>8} {:>9} {:>9} {:>8} {:>10}",
         "server", "req/s", "p50 ms", "p99 ms", "vs bare", "RSS MiB"
     );
-    for (name, r, rss) in [
+    let mut rows = vec![
         ("bare axum route", &bare_report, bare_rss),
         ("haven serve", &haven_report, haven_rss),
-    ] {
+    ];
+    if let Some(r) = &peer_report {
+        rows.push(("peer (--peer)", r, f64::NAN));
+    }
+    for (name, r, rss) in rows {
         println!(
-            "  {name:<22} {:>8.0} {:>9.2} {:>9.2} {:>8.2} {:>10.0}",
+            "  {name:<22} {:>8.0} {:>9.2} {:>9.2} {:>8.2} {:>10}",
             r.rate,
             ms(r.p50),
             ms(r.p99),
             r.rate / bare_report.rate,
-            rss,
+            if rss.is_nan() {
+                "-".to_owned()
+            } else {
+                format!("{rss:.0}")
+            },
         );
     }
     println!(
@@ -435,6 +455,14 @@ async fn http_async(config: &Config, o: HttpOptions) -> anyhow::Result<()> {
         haven_report.errors,
         accepted.load(Ordering::Relaxed)
     );
+    if let Some(r) = &peer_report {
+        println!(
+            "  peer: {} requests ({} not 200); haven / peer: {:.1}x",
+            r.count,
+            r.errors,
+            haven_report.rate / r.rate.max(1e-9)
+        );
+    }
 
     if !o.sweep {
         return Ok(());
@@ -537,6 +565,38 @@ struct LoadReport {
     p99: Duration,
     count: usize,
     errors: usize,
+}
+
+/// One signed webhook to a server the benchmark did not start, so that a peer that is not
+/// listening, or that refuses our signatures, stops the run instead of being timed failing.
+async fn probe(base: &str, people: &Senders, sid: &mut u64) -> anyhow::Result<()> {
+    use haven::channels::sms::signature;
+    let url = format!("{base}/sms/twilio");
+    let body = form_urlencoded::Serializer::new(String::new())
+        .append_pair("MessageSid", &format!("SM{:032x}", *sid))
+        .append_pair("AccountSid", ACCOUNT)
+        .append_pair("From", &people.phone(0))
+        .append_pair("To", "+15555550100")
+        .append_pair("Body", "hi")
+        .finish();
+    *sid += 1;
+    let sig = signature::sign(TOKEN, &url, body.as_bytes())?;
+    let r = reqwest::Client::new()
+        .post(&url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-twilio-signature", sig)
+        .body(body)
+        .send()
+        .await
+        .with_context(|| format!("the peer at {url} does not answer"))?;
+    let status = r.status();
+    if !status.is_success() {
+        anyhow::bail!(
+            "the peer at {url} answered a signed webhook with {status}; it must check signatures \
+             with the benchmark's auth token {TOKEN:?} (see deploy/bench/flask_peer.py)"
+        );
+    }
+    Ok(())
 }
 
 /// `o.connections` tasks each send one request at a time for a warm-up second and then
