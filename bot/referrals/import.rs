@@ -325,7 +325,9 @@ fn parse_with_report(
     }
     let position = position.map(|p| p.unwrap_or(0));
 
-    let mut services = Vec::new();
+    // Sized from the line count up front: grown by doubling, a 50,000-row directory left
+    // about 20 MiB of outgrown buffers resident in `haven serve` (issue 14).
+    let mut services = Vec::with_capacity(rows_at_most(text));
     let mut first_line_of_id: HashMap<String, usize> = HashMap::new();
     // Many services share the same hours ("Mo-Fr 09:00-17:00"); parse each text once and let
     // them share it.
@@ -472,6 +474,7 @@ fn parse_with_report(
     if !problems.is_empty() {
         return Err(ImportError::Invalid(Problems(problems)));
     }
+    services.shrink_to_fit();
     services.shrink_to_fit();
     Ok((Directory::from_services(services), ignored))
 }
@@ -676,6 +679,11 @@ impl RowCheck {
             }
         }
     }
+}
+
+/// An upper bound on the data rows of `text` (a quoted cell may span lines).
+fn rows_at_most(text: &str) -> usize {
+    text.bytes().filter(|&b| b == b'\n').count() + 1
 }
 
 #[cfg(test)]
