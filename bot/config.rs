@@ -721,7 +721,7 @@ mod tests {
     // Issue 12: a one-character Telegram webhook secret was accepted.
     #[test]
     fn short_secrets_are_refused_with_their_length_never_their_value() {
-        let sid = "AC0123456789abcdef0123456789abcdef";
+        let fake_sid = "AC0123456789abcdef0123456789abcdef";
         let long = "A".repeat(MIN_SECRET_CHARS);
         let short = "s3cr3t-but-too-short";
         let telegram = |secret: &str| {
@@ -733,7 +733,7 @@ mod tests {
         };
         let twilio = |token: &str| {
             load(&[
-                ("HAVEN_TWILIO_ACCOUNT_SID", sid),
+                ("HAVEN_TWILIO_ACCOUNT_SID", fake_sid),
                 ("HAVEN_TWILIO_AUTH_TOKEN", token),
                 ("HAVEN_TWILIO_FROM", "+15555550100"),
                 ("HAVEN_PUBLIC_URL", "https://x.org"),

@@ -567,28 +567,45 @@ struct LoadReport {
     errors: usize,
 }
 
+/// A Twilio SMS webhook for `url`, signed as Twilio signs it, with MessageSid number `sid`.
+fn signed_webhook(
+    client: &reqwest::Client,
+    url: &str,
+    sid: u64,
+    from: &str,
+    text: &str,
+) -> anyhow::Result<reqwest::RequestBuilder> {
+    use haven::channels::sms::signature;
+    let body = form_urlencoded::Serializer::new(String::new())
+        .append_pair("MessageSid", &format!("SM{sid:032x}"))
+        .append_pair("AccountSid", ACCOUNT)
+        .append_pair("From", from)
+        .append_pair("To", "+15555550100")
+        .append_pair("Body", text)
+        .finish();
+    let sig = signature::sign(TOKEN, url, body.as_bytes())?;
+    Ok(client
+        .post(url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-twilio-signature", sig)
+        .body(body))
+}
+
 /// One signed webhook to a server the benchmark did not start, so that a peer that is not
 /// listening, or that refuses our signatures, stops the run instead of being timed failing.
 async fn probe(base: &str, people: &Senders, sid: &mut u64) -> anyhow::Result<()> {
-    use haven::channels::sms::signature;
     let url = format!("{base}/sms/twilio");
-    let body = form_urlencoded::Serializer::new(String::new())
-        .append_pair("MessageSid", &format!("SM{:032x}", *sid))
-        .append_pair("AccountSid", ACCOUNT)
-        .append_pair("From", &people.phone(0))
-        .append_pair("To", "+15555550100")
-        .append_pair("Body", "hi")
-        .finish();
     *sid += 1;
-    let sig = signature::sign(TOKEN, &url, body.as_bytes())?;
-    let r = reqwest::Client::new()
-        .post(&url)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("x-twilio-signature", sig)
-        .body(body)
-        .send()
-        .await
-        .with_context(|| format!("the peer at {url} does not answer"))?;
+    let r = signed_webhook(
+        &reqwest::Client::new(),
+        &url,
+        *sid - 1,
+        &people.phone(0),
+        "hi",
+    )?
+    .send()
+    .await
+    .with_context(|| format!("the peer at {url} does not answer"))?;
     let status = r.status();
     if !status.is_success() {
         anyhow::bail!(
@@ -608,7 +625,6 @@ async fn load(
     people: &Senders,
     sid: &mut u64,
 ) -> anyhow::Result<LoadReport> {
-    use haven::channels::sms::signature;
     use std::sync::atomic::{AtomicU64, Ordering};
 
     let url = format!("{base}/sms/twilio");
@@ -639,26 +655,12 @@ async fn load(
                     break;
                 }
                 let n = next.fetch_add(1, Ordering::Relaxed);
-                let body = form_urlencoded::Serializer::new(String::new())
-                    .append_pair("MessageSid", &format!("SM{n:032x}"))
-                    .append_pair("AccountSid", ACCOUNT)
-                    .append_pair("From", &phones[n as usize % phones.len()])
-                    .append_pair("To", "+15555550100")
-                    .append_pair(
-                        "Body",
-                        if single {
-                            "hi"
-                        } else {
-                            MIX[n as usize % MIX.len()]
-                        },
-                    )
-                    .finish();
-                let sig = signature::sign(TOKEN, &url, body.as_bytes())?;
-                let r = client
-                    .post(&url)
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .header("x-twilio-signature", sig)
-                    .body(body)
+                let text = if single {
+                    "hi"
+                } else {
+                    MIX[n as usize % MIX.len()]
+                };
+                let r = signed_webhook(&client, &url, n, &phones[n as usize % phones.len()], text)?
                     .send()
                     .await;
                 let ok = match r {
