@@ -21,7 +21,7 @@ use crate::text::{Folded, fold};
 use crate::triage::concepts::eval_rule;
 use crate::triage::{Classified, Keyword, Prepared, Triage, detect};
 pub use reply::{Channel, Reply};
-pub use session::{HandoffState, Said, Session};
+pub use session::{HandoffState, Redo, Said, Session};
 
 /// Texts the engine itself says, which every locale must have.
 pub const TEXTS: &[&str] = &[

@@ -3,7 +3,9 @@
 //! PRODUCT.md allows: flow, step, language, captured variables, last seen, opt-out — plus, while
 //! a counselor handoff is open, which ticket it is, and after one closes, that one feedback
 //! answer may come. No message text is kept here. The session
-//! is keyed by a pseudonym in the store; it holds no address.
+//! is keyed by a pseudonym in the store; it holds no address. After a message that came with a
+//! delivery id, it also holds the session as it was before that message and the id keyed like a
+//! pseudonym ([`Redo`]), so that a retry after a crash is answered in full.
 
 use std::collections::BTreeMap;
 
@@ -48,6 +50,27 @@ pub struct Session {
     /// Misunderstandings in a row at a waiting step.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub misses: u8,
+    /// Kept by the runtime, not the engine (which passes it through): where the delivery that
+    /// last wrote this session began. See [`Redo`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redo: Option<Redo>,
+}
+
+/// The session as it was before a keyed delivery (an SMS `MessageSid`, a Telegram
+/// `update_id`) was handled, saved with the session that handling produced.
+///
+/// Why: a crash can come after the new session reached the disk (another request's flush
+/// wrote it) but before the texts its answer queued did. The sender's retry of that delivery
+/// is then handled again, and handled from the new session it would continue the conversation
+/// instead of answering again: an overdose's later steps were lost that way (`tests/crash.rs`).
+/// With this, a retry of the same delivery starts again from `before`, so the whole answer is
+/// given again (a duplicate beats a lost reply). The delivery is kept as a hash of its id;
+/// nothing the person wrote is kept.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Redo {
+    pub delivery: [u8; 16],
+    /// `None` when the person had no session before that delivery.
+    pub before: Option<Box<Session>>,
 }
 
 /// One reply haven said, kept so it can be said again.

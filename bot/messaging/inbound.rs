@@ -46,7 +46,21 @@ pub async fn deliver(
     address: &str,
     content: Content<'_>,
 ) -> Result<Delivered, AppError> {
-    deliver_once(hub, channel, address, content, None, false).await
+    deliver_once(hub, channel, address, content, None, None, false).await
+}
+
+/// Like [`deliver`], for a message with a delivery id that the sender repeats when it retries
+/// (SMS and WhatsApp `MessageSid`, Telegram `update_id`): a retry after a crash cut off the
+/// first handling is answered in full again ([`crate::engine::Redo`]).
+pub async fn deliver_keyed(
+    hub: &Hub,
+    channel: Channel,
+    address: &str,
+    content: Content<'_>,
+    delivery: &str,
+) -> Result<Delivered, AppError> {
+    let key = hub.haven.delivery_key(channel, delivery);
+    deliver_once(hub, channel, address, content, None, Some(key), false).await
 }
 
 /// Like [`deliver`], for a message whose client network is known (the web chat): the limits on
@@ -58,7 +72,7 @@ pub async fn deliver_from(
     content: Content<'_>,
     network: Option<Pseudonym>,
 ) -> Result<Delivered, AppError> {
-    deliver_once(hub, channel, address, content, network, false).await
+    deliver_once(hub, channel, address, content, network, None, false).await
 }
 
 async fn deliver_once(
@@ -67,6 +81,7 @@ async fn deliver_once(
     address: &str,
     content: Content<'_>,
     network: Option<Pseudonym>,
+    delivery: Option<[u8; 16]>,
     retried: bool,
 ) -> Result<Delivered, AppError> {
     let now = now();
@@ -149,7 +164,7 @@ async fn deliver_once(
     };
     let handled = hub
         .haven
-        .handle_as(who, channel, content.clone(), now, &ctx)?;
+        .handle_delivery(who, channel, content.clone(), delivery, now, &ctx)?;
     let mut outcome = handled.outcome;
     hub.metrics
         .inc("haven_intents_total", &[("intent", &outcome.intent)]);
@@ -224,7 +239,7 @@ async fn deliver_once(
                     if !retried {
                         drop(seat);
                         return Box::pin(deliver_once(
-                            hub, channel, address, content, network, true,
+                            hub, channel, address, content, network, delivery, true,
                         ))
                         .await;
                     }

@@ -34,7 +34,7 @@ use crate::store::Pseudonym;
 pub use admission::{Admission, WebTicketCaps};
 pub use dedup::Dedup;
 pub use error::AppError;
-pub use inbound::{Delivered, LEAVE_WORD, deliver, deliver_from};
+pub use inbound::{Delivered, LEAVE_WORD, deliver, deliver_from, deliver_keyed};
 pub use lead::Leads;
 pub use outbound::OutboundError;
 pub use ratelimit::RateLimiter;

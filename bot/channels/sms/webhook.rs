@@ -14,7 +14,7 @@ use axum::routing::post;
 
 use super::{InboundSms, PublicBaseUrl, StatusCallback, TwilioClient, signature, twiml};
 use crate::engine::{Channel, Content};
-use crate::messaging::{AppError, Hub, Outlet, SendFailure, Sending, Sent, deliver};
+use crate::messaging::{AppError, Hub, Outlet, SendFailure, Sending, Sent, deliver_keyed};
 use crate::runtime::now;
 use crate::store::Pseudonym;
 use crate::text::fold;
@@ -146,7 +146,7 @@ pub async fn inbound(
             .inc("haven_duplicates_total", &[("channel", "sms")]);
         return Ok(xml(twiml::empty()));
     }
-    let mut result = answer(&state, sms, &msg).await;
+    let mut result = answer(&state, sms, &msg, &delivery).await;
     if result.is_ok() {
         // The claim reaches the disk after the message's effects and before the answer leaves,
         // so a retry after a crash is answered once (see messaging::dedup).
@@ -166,6 +166,7 @@ async fn answer(
     state: &SmsState,
     sms: &SmsChannel,
     msg: &InboundSms,
+    delivery: &str,
 ) -> Result<Response, AppError> {
     // START is noted before it takes effect, so no status callback can slip in between the
     // opt-in and the note (see `restarts`).
@@ -175,11 +176,12 @@ async fn answer(
             .record(&who, now_ms())
             .map_err(AppError::internal)?;
     }
-    let delivered = deliver(
+    let delivered = deliver_keyed(
         &state.hub,
         Channel::Sms,
         msg.from.as_str(),
         Content::Text(&msg.body),
+        delivery,
     )
     .await?;
     let mut parts: Vec<String> = Vec::new();

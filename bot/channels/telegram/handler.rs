@@ -20,7 +20,7 @@ use super::render::{Keyboards, Markup, render};
 use super::update::{Event, Input, classify};
 use super::{TelegramChannel, TelegramError, TelegramState};
 use crate::engine::{Channel, Content};
-use crate::messaging::{AppError, Delivered, deliver};
+use crate::messaging::{AppError, Delivered, deliver, deliver_keyed};
 use crate::runtime::now;
 use crate::store::Pseudonym;
 
@@ -178,7 +178,10 @@ async fn run(
         // A sticker or a voice note: the engine answers an empty text with its short menu.
         Input::Other => Content::Text(""),
     };
-    let delivered = match deliver(&state.hub, Channel::Telegram, &address, content).await {
+    let delivered = match match claim.delivery.as_deref() {
+        Some(id) => deliver_keyed(&state.hub, Channel::Telegram, &address, content, id).await,
+        None => deliver(&state.hub, Channel::Telegram, &address, content).await,
+    } {
         Ok(d) => d,
         Err(e) => {
             // The claim is released when it drops, so a retry of this update is handled.

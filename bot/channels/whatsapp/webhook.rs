@@ -17,7 +17,7 @@ use super::{
 };
 use crate::channels::sms::{signature, twiml};
 use crate::engine::{Channel, Content};
-use crate::messaging::{AppError, deliver};
+use crate::messaging::{AppError, deliver_keyed};
 use crate::runtime::now;
 
 /// `POST /whatsapp/twilio` and `POST /whatsapp/twilio/status`.
@@ -90,7 +90,7 @@ pub async fn inbound(
             .inc("haven_duplicates_total", &[("channel", "whatsapp")]);
         return Ok(xml(twiml::empty()));
     }
-    let result = answer(&state, wa, &msg).await;
+    let result = answer(&state, wa, &msg, &delivery).await;
     if result.is_err() {
         state.hub.dedup.release(&delivery).ok();
     }
@@ -101,12 +101,20 @@ async fn answer(
     state: &WhatsAppState,
     wa: &WhatsAppChannel,
     msg: &InboundWhatsApp,
+    delivery: &str,
 ) -> Result<Response, AppError> {
     let content = match msg.location {
         Some((lat, lon)) => Content::Location { lat, lon },
         None => Content::Text(&msg.body),
     };
-    let delivered = deliver(&state.hub, Channel::WhatsApp, msg.from.as_str(), content).await?;
+    let delivered = deliver_keyed(
+        &state.hub,
+        Channel::WhatsApp,
+        msg.from.as_str(),
+        content,
+        delivery,
+    )
+    .await?;
     let mut parts = delivered
         .replies
         .iter()
