@@ -198,6 +198,13 @@ mod tests {
         )
     }
 
+    /// An SMS overdose message with delivery id `key`, handled at `now`.
+    fn sms(h: &Haven, who: Pseudonym, key: [u8; 16], now: i64) -> Handled {
+        let text = Content::Text("my friend won't wake up");
+        h.handle_delivery(who, Channel::Sms, text, Some(key), now, &CTX)
+            .unwrap()
+    }
+
     fn said(h: &Handled) -> Vec<String> {
         h.outcome.replies.iter().map(|r| r.plain()).collect()
     }
@@ -214,30 +221,11 @@ mod tests {
     fn a_retried_delivery_is_answered_in_full_again_and_a_new_one_goes_on() {
         let h = haven();
         let who = h.pseudonym(Channel::Sms, "+15555550123");
-        let text = "my friend won't wake up";
         let sm1 = h.delivery_key(Channel::Sms, "SM1");
-        let first = h
-            .handle_delivery(
-                who,
-                Channel::Sms,
-                Content::Text(text),
-                Some(sm1),
-                1000,
-                &CTX,
-            )
-            .unwrap();
+        let first = sms(&h, who, sm1, 1000);
         assert!(first.fresh);
         assert!(said(&first).len() > 1, "{:?}", said(&first));
-        let again = h
-            .handle_delivery(
-                who,
-                Channel::Sms,
-                Content::Text(text),
-                Some(sm1),
-                1010,
-                &CTX,
-            )
-            .unwrap();
+        let again = sms(&h, who, sm1, 1010);
         assert_eq!(
             said(&again),
             said(&first),
@@ -246,16 +234,7 @@ mod tests {
         assert!(again.fresh, "from where it began: no session then");
         // A new delivery with the same words continues from the stored session instead.
         let sm2 = h.delivery_key(Channel::Sms, "SM2");
-        let next = h
-            .handle_delivery(
-                who,
-                Channel::Sms,
-                Content::Text(text),
-                Some(sm2),
-                1020,
-                &CTX,
-            )
-            .unwrap();
+        let next = sms(&h, who, sm2, 1020);
         assert!(!next.fresh);
         assert_ne!(
             said(&next),
@@ -263,16 +242,7 @@ mod tests {
             "a second message is not the first again"
         );
         // Its retry starts again from the session the first delivery left.
-        let next_again = h
-            .handle_delivery(
-                who,
-                Channel::Sms,
-                Content::Text(text),
-                Some(sm2),
-                1030,
-                &CTX,
-            )
-            .unwrap();
+        let next_again = sms(&h, who, sm2, 1030);
         assert_eq!(said(&next_again), said(&next));
         assert!(!next_again.fresh);
     }
@@ -282,30 +252,11 @@ mod tests {
         let h = haven();
         let who = h.pseudonym(Channel::Sms, "+15555550124");
         let sm1 = h.delivery_key(Channel::Sms, "SM1");
-        let text = "my friend won't wake up";
-        let first = h
-            .handle_delivery(
-                who,
-                Channel::Sms,
-                Content::Text(text),
-                Some(sm1),
-                1000,
-                &CTX,
-            )
-            .unwrap();
+        let first = sms(&h, who, sm1, 1000);
         assert!(h.update_session(&who, 1005, |s| s.misses = 0).unwrap());
         let stored = h.store.load(&who, 1006).unwrap().unwrap();
         assert_eq!(stored.session.redo, None);
-        let again = h
-            .handle_delivery(
-                who,
-                Channel::Sms,
-                Content::Text(text),
-                Some(sm1),
-                1010,
-                &CTX,
-            )
-            .unwrap();
+        let again = sms(&h, who, sm1, 1010);
         assert!(!again.fresh);
         assert_ne!(said(&again), said(&first));
         // Messages without a delivery id keep no redo.
