@@ -414,6 +414,12 @@ impl Exec<'_> {
     /// The `repeat` action: says again what haven said last, with the choices of the step the
     /// person waits at.
     pub fn repeat_last(&mut self) {
+        if self.session.said.is_empty() {
+            // Nothing said yet to say again ("repeat" as a first message, or after the session
+            // expired): start where a greeting starts rather than leave the message unanswered.
+            self.jump = self.greeting_start();
+            return;
+        }
         self.repeated = true;
         for s in self.session.said.clone() {
             match s {
@@ -439,13 +445,16 @@ impl Exec<'_> {
             let (fi, flow) = flows.flow(&f)?;
             Some((fi, flow.step(&s)?))
         });
-        let target = target.or_else(|| {
-            flows
-                .trigger_for("greeting")
-                .or(flows.fallback())
-                .map(|t| (t.flow, t.start))
-        });
-        self.jump = target;
+        self.jump = target.or_else(|| self.greeting_start());
+    }
+
+    /// Where a greeting starts (or the fallback, in flows without one).
+    fn greeting_start(&self) -> Option<(usize, usize)> {
+        let flows = &self.engine.flows;
+        flows
+            .trigger_for("greeting")
+            .or(flows.fallback())
+            .map(|t| (t.flow, t.start))
     }
 
     /// Renders `key` with extra arguments, without saying it.
