@@ -77,11 +77,10 @@ impl Haven {
         self.handle_delivery(who, channel, content, None, now, ctx)
     }
 
-    /// Handles a message from a person already known by pseudonym.
-    /// Handles a message for `who`. `delivery` identifies the delivery when the channel has
-    /// an id its retries repeat ([`Haven::delivery_key`]); a retry of the delivery
-    /// that last wrote the session is handled again from where that delivery began
-    /// ([`crate::engine::Redo`]).
+    /// Handles a message from a person already known by pseudonym. `delivery` identifies the
+    /// delivery when the channel has an id its retries repeat ([`Haven::delivery_key`]); a
+    /// retry of the delivery that last wrote the session is handled again from where that
+    /// delivery began ([`crate::engine::Redo`]).
     pub fn handle_delivery(
         &self,
         who: Pseudonym,
@@ -113,7 +112,7 @@ impl Haven {
             now,
             channel,
         };
-        let outcome = self.engine.handle(session, &input, ctx);
+        let mut outcome = self.engine.handle(session, &input, ctx);
         for effect in &outcome.effects {
             match effect {
                 Effect::OptOut => {
@@ -125,7 +124,6 @@ impl Haven {
                 _ => {}
             }
         }
-        let mut outcome = outcome;
         outcome.session.redo = delivery.map(|delivery| crate::engine::Redo { delivery, before });
         let forgotten = outcome.effects.contains(&Effect::Forget);
         if !outcome.session.opted_out && !forgotten {

@@ -423,11 +423,12 @@ async fn http_async(config: &Config, o: HttpOptions) -> anyhow::Result<()> {
         "server", "req/s", "p50 ms", "p99 ms", "vs bare", "RSS MiB"
     );
     let mut rows = vec![
-        ("bare axum route", &bare_report, bare_rss),
-        ("haven serve", &haven_report, haven_rss),
+        ("bare axum route", &bare_report, Some(bare_rss)),
+        ("haven serve", &haven_report, Some(haven_rss)),
     ];
+    // The peer is not our process: its RSS is not ours to read.
     if let Some(r) = &peer_report {
-        rows.push(("peer (--peer)", r, f64::NAN));
+        rows.push(("peer (--peer)", r, None));
     }
     for (name, r, rss) in rows {
         println!(
@@ -436,11 +437,7 @@ async fn http_async(config: &Config, o: HttpOptions) -> anyhow::Result<()> {
             ms(r.p50),
             ms(r.p99),
             r.rate / bare_report.rate,
-            if rss.is_nan() {
-                "-".to_owned()
-            } else {
-                format!("{rss:.0}")
-            },
+            rss.map_or("-".to_owned(), |rss| format!("{rss:.0}")),
         );
     }
     println!(
@@ -595,17 +592,12 @@ fn signed_webhook(
 /// listening, or that refuses our signatures, stops the run instead of being timed failing.
 async fn probe(base: &str, people: &Senders, sid: &mut u64) -> anyhow::Result<()> {
     let url = format!("{base}/sms/twilio");
+    let n = *sid;
     *sid += 1;
-    let r = signed_webhook(
-        &reqwest::Client::new(),
-        &url,
-        *sid - 1,
-        &people.phone(0),
-        "hi",
-    )?
-    .send()
-    .await
-    .with_context(|| format!("the peer at {url} does not answer"))?;
+    let r = signed_webhook(&reqwest::Client::new(), &url, n, &people.phone(0), "hi")?
+        .send()
+        .await
+        .with_context(|| format!("the peer at {url} does not answer"))?;
     let status = r.status();
     if !status.is_success() {
         anyhow::bail!(

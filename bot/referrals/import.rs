@@ -475,7 +475,6 @@ fn parse_with_report(
         return Err(ImportError::Invalid(Problems(problems)));
     }
     services.shrink_to_fit();
-    services.shrink_to_fit();
     Ok((Directory::from_services(services), ignored))
 }
 

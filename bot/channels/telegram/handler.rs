@@ -178,10 +178,11 @@ async fn run(
         // A sticker or a voice note: the engine answers an empty text with its short menu.
         Input::Other => Content::Text(""),
     };
-    let delivered = match match claim.delivery.as_deref() {
+    let delivered = match claim.delivery.as_deref() {
         Some(id) => deliver_keyed(&state.hub, Channel::Telegram, &address, content, id).await,
         None => deliver(&state.hub, Channel::Telegram, &address, content).await,
-    } {
+    };
+    let delivered = match delivered {
         Ok(d) => d,
         Err(e) => {
             // The claim is released when it drops, so a retry of this update is handled.
